@@ -1,0 +1,139 @@
+package org.multimaster.db;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import org.multimaster.db.internal.JdbcDbConnector;
+
+/**
+ * An open connection pool on a Buildbot-compatible database, and the entry point to its
+ * connectors.
+ *
+ * <p>Opening a database that has no tables yet creates multimaster's schema (Buildbot's table
+ * layout) through versioned migrations; a database that Buildbot created is detected and used as
+ * it is, with nothing of Buildbot's altered or dropped.
+ *
+ * <p>Thread-safe. {@link #close()} is idempotent.
+ */
+public interface DbConnector extends AutoCloseable {
+
+    /**
+     * Opens a database with the default settings.
+     *
+     * @param url a JDBC URL or a Buildbot {@code db_url}; see {@link DatabaseUrl}
+     * @return the open connector
+     * @throws IllegalArgumentException if the URL is malformed
+     * @throws UnsupportedDatabaseException if the URL names an unsupported database
+     * @throws DatabaseUnavailableException if the database cannot be reached
+     * @throws MultimasterException if the schema cannot be read or created
+     */
+    static DbConnector open(String url) {
+        return builder().url(url).open();
+    }
+
+    /** Returns a builder for a connector with non-default settings. */
+    static Builder builder() {
+        return new Builder();
+    }
+
+    /** The masters connector. */
+    MastersConnector masters();
+
+    /** The database this connector is open on (prints without password). */
+    DatabaseUrl url();
+
+    /** The clock that supplies "now" to every write. */
+    Clock clock();
+
+    /** Whether the tables were created by Buildbot rather than by multimaster's migrations. */
+    boolean isBuildbotSchema();
+
+    /** Closes the pool and the database executor; pending operations complete exceptionally. */
+    @Override
+    void close();
+
+    /**
+     * Configures and opens a {@link DbConnector}. Not thread-safe.
+     */
+    final class Builder {
+
+        /** Default number of pooled connections and database threads. */
+        public static final int DEFAULT_POOL_SIZE = 4;
+
+        private String url = DatabaseUrl.DEFAULT;
+        private Clock clock = Clock.systemUTC();
+        private int poolSize = DEFAULT_POOL_SIZE;
+        private Duration connectionTimeout = Duration.ofSeconds(10);
+        private Duration busyTimeout = Duration.ofSeconds(10);
+        private boolean migrate = true;
+
+        private Builder() {}
+
+        /** Sets the database URL; default {@value DatabaseUrl#DEFAULT}. */
+        public Builder url(String url) {
+            this.url = Objects.requireNonNull(url, "url");
+            return this;
+        }
+
+        /** Sets the clock that supplies "now"; default the system UTC clock. */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * Sets the number of pooled connections, which is also the number of database threads;
+         * default {@value #DEFAULT_POOL_SIZE}.
+         */
+        public Builder poolSize(int poolSize) {
+            if (poolSize < 1 || poolSize > 1000) {
+                throw new IllegalArgumentException("pool size " + poolSize + " must be between 1 and 1000");
+            }
+            this.poolSize = poolSize;
+            return this;
+        }
+
+        /** Sets how long to wait for a connection before failing; default 10 s. */
+        public Builder connectionTimeout(Duration timeout) {
+            this.connectionTimeout = positive(timeout, "connection timeout");
+            return this;
+        }
+
+        /** Sets how long SQLite waits for another process's lock before failing; default 10 s. */
+        public Builder busyTimeout(Duration timeout) {
+            this.busyTimeout = positive(timeout, "busy timeout");
+            return this;
+        }
+
+        /**
+         * Sets whether opening creates or upgrades multimaster's own schema (default true). When
+         * false, a database without a {@code masters} table is refused.
+         */
+        public Builder migrate(boolean migrate) {
+            this.migrate = migrate;
+            return this;
+        }
+
+        /**
+         * Opens the connector.
+         *
+         * @return the open connector
+         * @throws IllegalArgumentException if the URL is malformed
+         * @throws UnsupportedDatabaseException if the URL names an unsupported database
+         * @throws DatabaseUnavailableException if the database cannot be reached
+         * @throws MultimasterException if the schema cannot be read or created
+         */
+        public DbConnector open() {
+            return JdbcDbConnector.open(
+                    DatabaseUrl.parse(url), clock, poolSize, connectionTimeout, busyTimeout, migrate);
+        }
+
+        private static Duration positive(Duration d, String what) {
+            Objects.requireNonNull(d, what);
+            if (d.isNegative() || d.isZero() || d.toMillis() > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException(what + " " + d + " must be positive and below 24 days");
+            }
+            return d;
+        }
+    }
+}

@@ -1,0 +1,265 @@
+package org.multimaster.db;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Buildbot's generic data query options: filters, order, offset, limit and a field projection.
+ *
+ * <p>A connector executes a spec in SQL (filtering, counting, ordering and paging), so no query
+ * loads every row. Field names and value types are checked by the connector that runs the spec,
+ * because only it knows its fields; everything that can be checked without knowing the resource is
+ * checked here, when the spec is built.
+ *
+ * <p>Immutable and thread-safe.
+ */
+public final class ResultSpec {
+
+    private static final ResultSpec ALL = new ResultSpec(List.of(), List.of(), 0, null, List.of());
+
+    private final List<Filter> filters;
+    private final List<Order> order;
+    private final long offset;
+    private final @Nullable Long limit;
+    private final List<String> fields;
+
+    private ResultSpec(
+            List<Filter> filters, List<Order> order, long offset, @Nullable Long limit, List<String> fields) {
+        this.filters = List.copyOf(filters);
+        this.order = List.copyOf(order);
+        this.offset = offset;
+        this.limit = limit;
+        this.fields = List.copyOf(fields);
+    }
+
+    /** Returns the spec that selects every row in the default (id) order. */
+    public static ResultSpec all() {
+        return ALL;
+    }
+
+    /** Returns a new, empty builder. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The filters; a row must match all of them. */
+    public List<Filter> filters() {
+        return filters;
+    }
+
+    /** The sort keys, most significant first; empty means the resource's default order. */
+    public List<Order> order() {
+        return order;
+    }
+
+    /** The number of matching rows to skip. */
+    public long offset() {
+        return offset;
+    }
+
+    /** The maximum number of rows to return, or {@code null} for no limit. */
+    public @Nullable Long limit() {
+        return limit;
+    }
+
+    /** The fields to return, or empty for all of them. */
+    public List<String> fields() {
+        return fields;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ResultSpec that
+                && filters.equals(that.filters)
+                && order.equals(that.order)
+                && offset == that.offset
+                && Objects.equals(limit, that.limit)
+                && fields.equals(that.fields);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(filters, order, offset, limit, fields);
+    }
+
+    @Override
+    public String toString() {
+        return "ResultSpec[filters=" + filters + ", order=" + order + ", offset=" + offset + ", limit=" + limit
+                + ", fields=" + fields + "]";
+    }
+
+    /** A filter operator, as written after {@code __} in a query parameter. */
+    public enum Operator {
+        /** Equal; with several values: equal to one of them. */
+        EQ,
+        /** Not equal; with several values: equal to none of them. */
+        NE,
+        /** Less than. */
+        LT,
+        /** Less than or equal. */
+        LE,
+        /** Greater than. */
+        GT,
+        /** Greater than or equal. */
+        GE,
+        /** Substring of a string field. */
+        CONTAINS,
+        /** Equal to one of the values. */
+        IN,
+        /** Equal to none of the values. */
+        NOTIN;
+
+        /** The operator's name on the wire, e.g. {@code le}. */
+        public String wireName() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        /** Whether the operator accepts several values. */
+        public boolean acceptsSeveralValues() {
+            return this == EQ || this == NE || this == IN || this == NOTIN;
+        }
+
+        /**
+         * Parses a wire name such as {@code gt}.
+         *
+         * @throws IllegalArgumentException naming the bad operator and the valid ones
+         */
+        public static Operator fromWireName(String name) {
+            for (Operator op : values()) {
+                if (op.wireName().equals(name)) {
+                    return op;
+                }
+            }
+            throw new IllegalArgumentException("unknown filter operator '" + name + "'; use one of "
+                    + Arrays.stream(values()).map(Operator::wireName).toList());
+        }
+    }
+
+    /**
+     * One filter: {@code field op values}.
+     *
+     * @param field the field name, e.g. {@code name}
+     * @param op the operator
+     * @param values one value, or several for {@code eq ne in notin}; strings are converted to the
+     *     field's type by the connector
+     */
+    public record Filter(String field, Operator op, List<Object> values) {
+
+        public Filter {
+            Objects.requireNonNull(field, "field");
+            Objects.requireNonNull(op, "op");
+            values = List.copyOf(Objects.requireNonNull(values, "values"));
+            if (field.isBlank()) {
+                throw new IllegalArgumentException("filter field must not be blank");
+            }
+            if (values.isEmpty()) {
+                throw new IllegalArgumentException("filter " + field + "__" + op.wireName() + " needs a value");
+            }
+            if (values.size() > 1 && !op.acceptsSeveralValues()) {
+                throw new IllegalArgumentException("filter " + field + "__" + op.wireName()
+                        + " takes exactly one value, got " + values.size()
+                        + "; only eq, ne, in and notin take several");
+            }
+        }
+
+        /** Returns a filter with a single value. */
+        public static Filter of(String field, Operator op, Object value) {
+            return new Filter(field, op, List.of(value));
+        }
+    }
+
+    /**
+     * One sort key.
+     *
+     * @param field the field name
+     * @param descending whether to sort in descending order
+     */
+    public record Order(String field, boolean descending) {
+
+        public Order {
+            Objects.requireNonNull(field, "field");
+            if (field.isBlank() || field.startsWith("-")) {
+                throw new IllegalArgumentException("order field '" + field + "' must be a field name");
+            }
+        }
+
+        /** Parses Buildbot's notation: {@code name} ascending, {@code -name} descending. */
+        public static Order parse(String key) {
+            Objects.requireNonNull(key, "key");
+            return key.startsWith("-") ? new Order(key.substring(1), true) : new Order(key, false);
+        }
+
+        @Override
+        public String toString() {
+            return descending ? "-" + field : field;
+        }
+    }
+
+    /**
+     * Builds a {@link ResultSpec}. Not thread-safe; {@link #build()} returns an immutable spec.
+     */
+    public static final class Builder {
+
+        private final List<Filter> filters = new ArrayList<>();
+        private final List<Order> order = new ArrayList<>();
+        private final List<String> fields = new ArrayList<>();
+        private long offset;
+        private @Nullable Long limit;
+
+        private Builder() {}
+
+        /** Adds a filter. */
+        public Builder filter(Filter filter) {
+            filters.add(Objects.requireNonNull(filter, "filter"));
+            return this;
+        }
+
+        /** Adds a filter with one or more values. */
+        public Builder filter(String field, Operator op, Object... values) {
+            return filter(new Filter(field, op, Arrays.asList(values)));
+        }
+
+        /** Adds sort keys in Buildbot's notation ({@code -name} for descending). */
+        public Builder order(String... keys) {
+            for (String key : keys) {
+                order.add(Order.parse(key));
+            }
+            return this;
+        }
+
+        /** Sets the number of rows to skip; must not be negative. */
+        public Builder offset(long offset) {
+            if (offset < 0) {
+                throw new IllegalArgumentException("offset " + offset + " must be 0 or more");
+            }
+            this.offset = offset;
+            return this;
+        }
+
+        /** Sets the maximum number of rows; must not be negative; {@code null} removes the limit. */
+        public Builder limit(@Nullable Long limit) {
+            if (limit != null && limit < 0) {
+                throw new IllegalArgumentException("limit " + limit + " must be 0 or more");
+            }
+            this.limit = limit;
+            return this;
+        }
+
+        /** Restricts the fields returned. */
+        public Builder fields(String... names) {
+            for (String name : names) {
+                fields.add(Objects.requireNonNull(name, "field"));
+            }
+            return this;
+        }
+
+        /** Returns the immutable spec. */
+        public ResultSpec build() {
+            return new ResultSpec(filters, order, offset, limit, fields);
+        }
+    }
+}

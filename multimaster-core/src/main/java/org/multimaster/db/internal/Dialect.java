@@ -1,0 +1,117 @@
+package org.multimaster.db.internal;
+
+import org.multimaster.db.DatabaseKind;
+
+/**
+ * The SQL that differs between databases. The base class holds the portable SQL; each subclass
+ * overrides only what its database does differently. No other class switches on the database.
+ */
+abstract class Dialect {
+
+    static Dialect of(DatabaseKind kind) {
+        return switch (kind) {
+            case SQLITE -> new SqliteDialect();
+            case POSTGRESQL -> new PostgresDialect();
+            case MYSQL -> new MySqlDialect();
+        };
+    }
+
+    /** The Flyway location of this database's migrations. */
+    abstract String migrationLocation();
+
+    /**
+     * The suffix that locks the selected rows until the transaction ends. SQLite has none: its
+     * write transactions start {@code IMMEDIATE}, which already excludes every other writer.
+     */
+    String forUpdate() {
+        return " FOR UPDATE";
+    }
+
+    /**
+     * An expression that compares and sorts a text column (or a {@code ?} parameter) by its bytes,
+     * so that order and comparisons agree on every database whatever the collation.
+     */
+    String binaryText(String expression) {
+        return expression;
+    }
+
+    /** A condition that is true when the parameter {@code ?} is a substring of the column, case-sensitively. */
+    abstract String containsParameter(String column);
+
+    /** The paging clause for the given limit and offset; each present value is one {@code ?}. */
+    String paging(boolean hasLimit, boolean hasOffset) {
+        return (hasLimit ? " LIMIT ?" : "") + (hasOffset ? " OFFSET ?" : "");
+    }
+
+    static final class SqliteDialect extends Dialect {
+        @Override
+        String migrationLocation() {
+            return "classpath:org/multimaster/db/migration/sqlite";
+        }
+
+        @Override
+        String forUpdate() {
+            return "";
+        }
+
+        @Override
+        String containsParameter(String column) {
+            // LIKE is case-insensitive for ASCII in SQLite; instr compares exactly.
+            return "instr(" + column + ", ?) > 0";
+        }
+
+        @Override
+        String paging(boolean hasLimit, boolean hasOffset) {
+            // SQLite accepts OFFSET only after a LIMIT; -1 means no limit.
+            if (hasOffset && !hasLimit) {
+                return " LIMIT -1 OFFSET ?";
+            }
+            return super.paging(hasLimit, hasOffset);
+        }
+    }
+
+    static final class PostgresDialect extends Dialect {
+        @Override
+        String migrationLocation() {
+            return "classpath:org/multimaster/db/migration/postgresql";
+        }
+
+        @Override
+        String binaryText(String expression) {
+            return expression + " COLLATE \"C\"";
+        }
+
+        @Override
+        String containsParameter(String column) {
+            return "strpos(" + column + ", ?) > 0";
+        }
+    }
+
+    static final class MySqlDialect extends Dialect {
+        @Override
+        String migrationLocation() {
+            return "classpath:org/multimaster/db/migration/mysql";
+        }
+
+        @Override
+        String binaryText(String expression) {
+            // The default collations are case-insensitive; Buildbot-created tables may use utf8mb3,
+            // so cast rather than naming a collation the table's character set may not have.
+            return "CAST(" + expression + " AS BINARY)";
+        }
+
+        @Override
+        String containsParameter(String column) {
+            return "INSTR(" + binaryText(column) + ", " + binaryText("?") + ") > 0";
+        }
+
+        @Override
+        String paging(boolean hasLimit, boolean hasOffset) {
+            // MySQL accepts OFFSET only after a LIMIT; this is its documented "no limit" value.
+            if (hasOffset && !hasLimit) {
+                return " LIMIT 18446744073709551615 OFFSET ?";
+            }
+            return super.paging(hasLimit, hasOffset);
+        }
+    }
+}

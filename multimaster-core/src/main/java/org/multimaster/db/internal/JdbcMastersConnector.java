@@ -1,0 +1,270 @@
+package org.multimaster.db.internal;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.multimaster.db.ListResult;
+import org.multimaster.db.MasterModel;
+import org.multimaster.db.MastersConnector;
+import org.multimaster.db.MultimasterException;
+import org.multimaster.db.ResultSpec;
+
+/**
+ * {@link MastersConnector} over JDBC, on Buildbot's {@code masters} table.
+ *
+ * <p>Registration ({@link #findMasterId}):
+ *
+ * <ol>
+ *   <li>look the name up by its SHA-1 in {@code name_hash} (unique index);
+ *   <li>if absent, insert it inactive with {@code last_active} = now;
+ *   <li>if the insert hits the unique index, another thread or process registered the name first:
+ *       look it up again and return that id.
+ * </ol>
+ *
+ * <p>State change ({@link #setMasterState}), one transaction:
+ *
+ * <ol>
+ *   <li>read the master's row with a row lock ({@code SELECT … FOR UPDATE}; on SQLite the
+ *       {@code IMMEDIATE} transaction holds the database's write lock), so concurrent callers on
+ *       the same master run one after the other and each sees the state the previous one left;
+ *   <li>if there is no row, write nothing and return false;
+ *   <li>when deactivating, delete the master's rows from every link table the database has;
+ *   <li>write the new state (and, when activating, {@code last_active} = now);
+ *   <li>return whether the state read in step 1 differs from the new one.
+ * </ol>
+ *
+ * <p>Thread-safe.
+ */
+final class JdbcMastersConnector implements MastersConnector {
+
+    private static final String COLUMNS = "id, name, active, last_active";
+
+    static final List<QueryField> FIELDS = List.of(
+            QueryField.of("masterid", "id", QueryField.Type.INTEGER),
+            new QueryField("name", "name", QueryField.Type.STRING, "name_hash"),
+            QueryField.of("active", "active", QueryField.Type.BOOLEAN),
+            QueryField.of("last_active", "last_active", QueryField.Type.EPOCH_SECONDS));
+
+    /**
+     * The link tables whose rows a deactivation deletes, children first. {@code builds} is absent
+     * on purpose: it is history.
+     */
+    private static final List<LinkTable> LINK_TABLES = List.of(
+            new LinkTable(
+                    "configured_workers",
+                    "DELETE FROM configured_workers WHERE buildermasterid IN"
+                            + " (SELECT id FROM builder_masters WHERE masterid = ?)",
+                    "builder_masters"),
+            new LinkTable("builder_masters", "DELETE FROM builder_masters WHERE masterid = ?", null),
+            new LinkTable("connected_workers", "DELETE FROM connected_workers WHERE masterid = ?", null),
+            new LinkTable("buildrequest_claims", "DELETE FROM buildrequest_claims WHERE masterid = ?", null),
+            new LinkTable("scheduler_masters", "DELETE FROM scheduler_masters WHERE masterid = ?", null),
+            new LinkTable("changesource_masters", "DELETE FROM changesource_masters WHERE masterid = ?", null));
+
+    private final SqlExecutor sql;
+    private final Dialect dialect;
+    private final Clock clock;
+    private final List<String> linkDeletes;
+
+    JdbcMastersConnector(SqlExecutor sql, Dialect dialect, Schema schema, Clock clock) {
+        this.sql = sql;
+        this.dialect = dialect;
+        this.clock = clock;
+        this.linkDeletes = LINK_TABLES.stream()
+                .filter(t -> schema.has(t.table()) && (t.alsoRequires() == null || schema.has(t.alsoRequires())))
+                .map(LinkTable::delete)
+                .toList();
+    }
+
+    @Override
+    public CompletableFuture<Long> findMasterId(String name) {
+        requireName(name);
+        String hash = NameHash.of(name);
+        return sql.autoCommit("register master '" + name + "'", connection -> {
+            Long id = selectIdByHash(connection, hash);
+            if (id != null) {
+                return id;
+            }
+            try {
+                return insert(connection, name, hash);
+            } catch (SQLException e) {
+                if (!SqlErrors.isDuplicateKey(e)) {
+                    throw e;
+                }
+                // Another thread or process registered the same name between our SELECT and INSERT.
+                Long winner = selectIdByHash(connection, hash);
+                if (winner == null) {
+                    throw e;
+                }
+                return winner;
+            }
+        });
+    }
+
+    @Override
+    public CompletableFuture<Boolean> setMasterState(long masterId, boolean active) {
+        return sql.transaction("mark master " + masterId + (active ? " active" : " inactive"), connection -> {
+            Boolean wasActive = lockState(connection, masterId);
+            if (wasActive == null) {
+                return false;
+            }
+            if (active) {
+                try (PreparedStatement update =
+                        connection.prepareStatement("UPDATE masters SET active = 1, last_active = ? WHERE id = ?")) {
+                    update.setLong(1, now());
+                    update.setLong(2, masterId);
+                    update.executeUpdate();
+                }
+            } else {
+                for (String delete : linkDeletes) {
+                    try (PreparedStatement statement = connection.prepareStatement(delete)) {
+                        statement.setLong(1, masterId);
+                        statement.executeUpdate();
+                    }
+                }
+                try (PreparedStatement update =
+                        connection.prepareStatement("UPDATE masters SET active = 0 WHERE id = ?")) {
+                    update.setLong(1, masterId);
+                    update.executeUpdate();
+                }
+            }
+            return wasActive != active;
+        });
+    }
+
+    @Override
+    public CompletableFuture<Optional<MasterModel>> getMaster(long masterId) {
+        return sql.autoCommit("read master " + masterId, connection -> {
+            try (PreparedStatement select =
+                    connection.prepareStatement("SELECT " + COLUMNS + " FROM masters WHERE id = ?")) {
+                select.setLong(1, masterId);
+                try (ResultSet rs = select.executeQuery()) {
+                    return rs.next() ? Optional.of(toModel(rs)) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    @Override
+    public CompletableFuture<List<MasterModel>> getMasters() {
+        return sql.autoCommit("list masters", connection -> {
+            try (PreparedStatement select =
+                            connection.prepareStatement("SELECT " + COLUMNS + " FROM masters ORDER BY id");
+                    ResultSet rs = select.executeQuery()) {
+                return readAll(rs);
+            }
+        });
+    }
+
+    @Override
+    public CompletableFuture<ListResult<MasterModel>> getMasters(ResultSpec spec) {
+        Objects.requireNonNull(spec, "spec");
+        SpecQuery query = SpecQuery.of("masters", FIELDS, dialect, spec);
+        return sql.transaction("query masters", connection -> {
+            long total;
+            try (PreparedStatement count = connection.prepareStatement(query.countSql())) {
+                query.bind(count, false);
+                try (ResultSet rs = count.executeQuery()) {
+                    rs.next();
+                    total = rs.getLong(1);
+                }
+            }
+            List<MasterModel> items;
+            try (PreparedStatement select = connection.prepareStatement(query.selectSql(COLUMNS))) {
+                query.bind(select, true);
+                try (ResultSet rs = select.executeQuery()) {
+                    items = readAll(rs);
+                }
+            }
+            return new ListResult<>(items, total, spec.offset(), spec.limit());
+        });
+    }
+
+    @Override
+    public CompletableFuture<Void> setAllMastersActiveLongTimeAgo() {
+        return sql.transaction("mark all masters active long ago", connection -> {
+            try (Statement update = connection.createStatement()) {
+                update.executeUpdate("UPDATE masters SET active = 1, last_active = 0");
+            }
+            return null;
+        });
+    }
+
+    private long now() {
+        return clock.instant().getEpochSecond();
+    }
+
+    private Boolean lockState(Connection connection, long masterId) throws SQLException {
+        try (PreparedStatement select =
+                connection.prepareStatement("SELECT active FROM masters WHERE id = ?" + dialect.forUpdate())) {
+            select.setLong(1, masterId);
+            try (ResultSet rs = select.executeQuery()) {
+                return rs.next() ? rs.getInt(1) != 0 : null;
+            }
+        }
+    }
+
+    private static Long selectIdByHash(Connection connection, String hash) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement("SELECT id FROM masters WHERE name_hash = ?")) {
+            select.setString(1, hash);
+            try (ResultSet rs = select.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : null;
+            }
+        }
+    }
+
+    private long insert(Connection connection, String name, String hash) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement(
+                "INSERT INTO masters (name, name_hash, active, last_active) VALUES (?, ?, 0, ?)",
+                Statement.RETURN_GENERATED_KEYS)) {
+            insert.setString(1, name);
+            insert.setString(2, hash);
+            insert.setLong(3, now());
+            insert.executeUpdate();
+            try (ResultSet keys = insert.getGeneratedKeys()) {
+                if (keys.next()) {
+                    return keys.getLong(1);
+                }
+            }
+        }
+        Long id = selectIdByHash(connection, hash);
+        if (id == null) {
+            throw new MultimasterException("master '" + name + "' was inserted but cannot be read back");
+        }
+        return id;
+    }
+
+    private static List<MasterModel> readAll(ResultSet rs) throws SQLException {
+        List<MasterModel> masters = new ArrayList<>();
+        while (rs.next()) {
+            masters.add(toModel(rs));
+        }
+        return masters;
+    }
+
+    private static MasterModel toModel(ResultSet rs) throws SQLException {
+        return new MasterModel(
+                rs.getLong("id"),
+                rs.getString("name"),
+                rs.getInt("active") != 0,
+                Instant.ofEpochSecond(rs.getLong("last_active")));
+    }
+
+    static void requireName(String name) {
+        Objects.requireNonNull(name, "name");
+        if (name.isBlank()) {
+            throw new IllegalArgumentException("name must not be blank");
+        }
+    }
+
+    private record LinkTable(String table, String delete, String alsoRequires) {}
+}

@@ -1,0 +1,80 @@
+package org.multimaster.db.internal;
+
+import java.time.Instant;
+import java.util.Locale;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One field of a resource as the data API names it, the column that stores it, and how values
+ * given for it in a filter are converted to the column's type.
+ *
+ * @param name the data API name, e.g. {@code masterid}
+ * @param column the column, e.g. {@code id}
+ * @param type the field's type
+ * @param hashColumn for a name field, the column holding its SHA-1, used for exact matches so that
+ *     no collation can merge names that differ by case
+ */
+record QueryField(
+        String name, String column, Type type, @Nullable String hashColumn) {
+
+    enum Type {
+        INTEGER,
+        STRING,
+        BOOLEAN,
+        EPOCH_SECONDS
+    }
+
+    static QueryField of(String name, String column, Type type) {
+        return new QueryField(name, column, type, null);
+    }
+
+    /** Converts a filter value for this field into what is bound to the column. */
+    Object toColumnValue(Object value) {
+        return switch (type) {
+            case STRING -> value instanceof String s ? s : String.valueOf(value);
+            case INTEGER -> toLong(value, "an integer");
+            case EPOCH_SECONDS ->
+                value instanceof Instant instant ? wholeSeconds(instant) : toLong(value, "epoch seconds");
+            case BOOLEAN -> toBoolean(value) ? 1 : 0;
+        };
+    }
+
+    private long toLong(Object value, String expected) {
+        if (value instanceof Long || value instanceof Integer || value instanceof Short || value instanceof Byte) {
+            return ((Number) value).longValue();
+        }
+        if (value instanceof String s) {
+            try {
+                return Long.parseLong(s.strip());
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+        }
+        throw new IllegalArgumentException(
+                "invalid value '" + value + "' for field " + name + ": expected " + expected);
+    }
+
+    private long wholeSeconds(Instant instant) {
+        if (instant.getNano() != 0) {
+            throw new IllegalArgumentException(
+                    "invalid value " + instant + " for field " + name + ": expected whole seconds");
+        }
+        return instant.getEpochSecond();
+    }
+
+    private boolean toBoolean(Object value) {
+        if (value instanceof Boolean b) {
+            return b;
+        }
+        String s = String.valueOf(value).strip().toLowerCase(Locale.ROOT);
+        switch (s) {
+            case "on", "true", "yes", "1":
+                return true;
+            case "off", "false", "no", "0":
+                return false;
+            default:
+                throw new IllegalArgumentException("invalid value '" + value + "' for field " + name
+                        + ": expected a boolean (on/true/yes/1 or off/false/no/0)");
+        }
+    }
+}

@@ -1,0 +1,91 @@
+package org.multimaster.db.internal;
+
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Set;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import org.multimaster.db.DatabaseUrl;
+import org.multimaster.db.MultimasterException;
+
+/**
+ * What tables a database has, and whose they are.
+ *
+ * <p>A database with a {@code masters} table but no Flyway history was created by Buildbot (or by
+ * another tool of its layout): it is used as it is and never migrated. Any other database holds
+ * multimaster's own schema, which Flyway creates and upgrades.
+ */
+final class Schema {
+
+    static final String HISTORY_TABLE = "flyway_schema_history";
+
+    private final Set<String> tables;
+    private final boolean buildbot;
+
+    private Schema(Set<String> tables, boolean buildbot) {
+        this.tables = Set.copyOf(tables);
+        this.buildbot = buildbot;
+    }
+
+    /** Reads the schema, creating or upgrading multimaster's own schema if {@code migrate}. */
+    static Schema prepare(DataSource dataSource, Dialect dialect, DatabaseUrl url, boolean migrate)
+            throws SQLException {
+        Set<String> tables = readTables(dataSource);
+        boolean buildbot = tables.contains("masters") && !tables.contains(HISTORY_TABLE);
+        if (!buildbot && migrate) {
+            migrate(dataSource, dialect, url);
+            tables = readTables(dataSource);
+        }
+        if (!tables.contains("masters")) {
+            throw new MultimasterException("database " + url
+                    + " has no masters table; run 'multimaster upgrade --db URL' to create the schema");
+        }
+        return new Schema(tables, buildbot);
+    }
+
+    /** Whether the table exists (names compared in lower case). */
+    boolean has(String table) {
+        return tables.contains(table);
+    }
+
+    boolean isBuildbot() {
+        return buildbot;
+    }
+
+    private static void migrate(DataSource dataSource, Dialect dialect, DatabaseUrl url) {
+        try {
+            Flyway.configure()
+                    .dataSource(dataSource)
+                    .locations(dialect.migrationLocation())
+                    .table(HISTORY_TABLE)
+                    // A database holding other applications' tables gets our tables beside them.
+                    .baselineOnMigrate(true)
+                    .baselineVersion("0")
+                    .load()
+                    .migrate();
+        } catch (FlywayException e) {
+            throw new MultimasterException(
+                    "cannot create or upgrade the schema of " + url + ": " + DatabaseUrl.redact(e.getMessage()), e);
+        }
+    }
+
+    private static Set<String> readTables(DataSource dataSource) throws SQLException {
+        Set<String> names = new HashSet<>();
+        try (Connection connection = dataSource.getConnection()) {
+            DatabaseMetaData meta = connection.getMetaData();
+            String catalog = connection.getCatalog();
+            String schema = connection.getSchema();
+            try (ResultSet rs = meta.getTables(catalog, schema, "%", new String[] {"TABLE"})) {
+                while (rs.next()) {
+                    names.add(rs.getString("TABLE_NAME").toLowerCase(Locale.ROOT));
+                }
+            }
+        }
+        return names;
+    }
+}

@@ -1,0 +1,184 @@
+package org.multimaster.db.internal;
+
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.multimaster.db.ResultSpec;
+import org.multimaster.db.ResultSpec.Filter;
+import org.multimaster.db.ResultSpec.Operator;
+import org.multimaster.db.ResultSpec.Order;
+
+/**
+ * A {@link ResultSpec} translated to SQL for one table: a WHERE clause, an ORDER BY and a paging
+ * clause, with every value a bound parameter and every identifier from a fixed field list.
+ *
+ * <p>Built (and so validated) on the caller's thread, so a bad spec throws at once.
+ */
+final class SpecQuery {
+
+    private final String table;
+    private final String where;
+    private final List<Object> whereParameters;
+    private final String orderBy;
+    private final String paging;
+    private final List<Object> pagingParameters;
+
+    private SpecQuery(
+            String table,
+            String where,
+            List<Object> whereParameters,
+            String orderBy,
+            String paging,
+            List<Object> pagingParameters) {
+        this.table = table;
+        this.where = where;
+        this.whereParameters = whereParameters;
+        this.orderBy = orderBy;
+        this.paging = paging;
+        this.pagingParameters = pagingParameters;
+    }
+
+    /**
+     * Translates a spec.
+     *
+     * @param fields the resource's fields; the first is its id, the default order and tie-breaker
+     * @throws IllegalArgumentException if the spec names an unknown field, uses an operator the
+     *     field's type does not support, or gives a value of the wrong type
+     */
+    static SpecQuery of(String table, List<QueryField> fields, Dialect dialect, ResultSpec spec) {
+        Map<String, QueryField> byName = new LinkedHashMap<>();
+        fields.forEach(f -> byName.put(f.name(), f));
+        QueryField id = fields.get(0);
+
+        List<String> conditions = new ArrayList<>();
+        List<Object> parameters = new ArrayList<>();
+        for (Filter filter : spec.filters()) {
+            QueryField field = lookup(byName, filter.field(), "filter");
+            conditions.add(condition(field, filter, dialect, parameters));
+        }
+        for (String name : spec.fields()) {
+            lookup(byName, name, "field");
+        }
+
+        List<String> keys = new ArrayList<>();
+        boolean idOrdered = false;
+        for (Order order : spec.order()) {
+            QueryField field = lookup(byName, order.field(), "order");
+            idOrdered |= field.equals(id);
+            keys.add(sortExpression(field, dialect) + (order.descending() ? " DESC" : " ASC"));
+        }
+        if (!idOrdered) {
+            // A total order makes offset/limit paging stable.
+            keys.add(id.column() + " ASC");
+        }
+
+        List<Object> pagingParameters = new ArrayList<>();
+        if (spec.limit() != null) {
+            pagingParameters.add(spec.limit());
+        }
+        if (spec.offset() > 0) {
+            pagingParameters.add(spec.offset());
+        }
+        return new SpecQuery(
+                table,
+                conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions),
+                parameters,
+                " ORDER BY " + String.join(", ", keys),
+                dialect.paging(spec.limit() != null, spec.offset() > 0),
+                pagingParameters);
+    }
+
+    /** {@code SELECT columns FROM table WHERE … ORDER BY … LIMIT/OFFSET}. */
+    String selectSql(String columns) {
+        return "SELECT " + columns + " FROM " + table + where + orderBy + paging;
+    }
+
+    /** {@code SELECT COUNT(*) FROM table WHERE …}. */
+    String countSql() {
+        return "SELECT COUNT(*) FROM " + table + where;
+    }
+
+    /** Binds the parameters of {@link #selectSql} (with paging) or {@link #countSql} (without). */
+    void bind(PreparedStatement statement, boolean withPaging) throws SQLException {
+        int index = 1;
+        for (Object value : whereParameters) {
+            statement.setObject(index++, value);
+        }
+        if (withPaging) {
+            for (Object value : pagingParameters) {
+                statement.setObject(index++, value);
+            }
+        }
+    }
+
+    private static QueryField lookup(Map<String, QueryField> byName, String name, String use) {
+        QueryField field = byName.get(name);
+        if (field == null) {
+            throw new IllegalArgumentException(
+                    "unknown " + use + " field '" + name + "'; valid fields are " + byName.keySet());
+        }
+        return field;
+    }
+
+    private static String sortExpression(QueryField field, Dialect dialect) {
+        return field.type() == QueryField.Type.STRING ? dialect.binaryText(field.column()) : field.column();
+    }
+
+    private static String condition(QueryField field, Filter filter, Dialect dialect, List<Object> parameters) {
+        Operator op = filter.op();
+        List<Object> values = filter.values().stream().map(field::toColumnValue).collect(Collectors.toList());
+        boolean string = field.type() == QueryField.Type.STRING;
+        switch (op) {
+            case EQ, NE, IN, NOTIN -> {
+                boolean negated = op == Operator.NE || op == Operator.NOTIN;
+                String column = field.column();
+                if (field.hashColumn() != null) {
+                    // Exact, case-sensitive and indexed on every database, whatever the collation.
+                    column = field.hashColumn();
+                    values = values.stream()
+                            .map(v -> (Object) NameHash.of((String) v))
+                            .toList();
+                }
+                parameters.addAll(values);
+                if (values.size() == 1) {
+                    return column + (negated ? " <> ?" : " = ?");
+                }
+                return column + (negated ? " NOT IN (" : " IN (")
+                        + String.join(", ", Collections.nCopies(values.size(), "?")) + ")";
+            }
+            case LT, LE, GT, GE -> {
+                if (field.type() == QueryField.Type.BOOLEAN) {
+                    throw unsupported(field, op);
+                }
+                String symbol = switch (op) {
+                    case LT -> " < ";
+                    case LE -> " <= ";
+                    case GT -> " > ";
+                    default -> " >= ";
+                };
+                parameters.add(values.get(0));
+                return string
+                        ? dialect.binaryText(field.column()) + symbol + dialect.binaryText("?")
+                        : field.column() + symbol + "?";
+            }
+            case CONTAINS -> {
+                if (!string) {
+                    throw unsupported(field, op);
+                }
+                parameters.add(values.get(0));
+                return dialect.containsParameter(field.column());
+            }
+            default -> throw new IllegalStateException("operator " + op);
+        }
+    }
+
+    private static IllegalArgumentException unsupported(QueryField field, Operator op) {
+        return new IllegalArgumentException("operator " + op.wireName() + " does not apply to "
+                + field.type().name().toLowerCase(java.util.Locale.ROOT) + " field " + field.name());
+    }
+}

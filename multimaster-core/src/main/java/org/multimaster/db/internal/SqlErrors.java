@@ -1,0 +1,74 @@
+package org.multimaster.db.internal;
+
+import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLTransientConnectionException;
+import org.jspecify.annotations.Nullable;
+
+/** Classifies driver exceptions; the one place that knows SQLStates and vendor error codes. */
+final class SqlErrors {
+
+    private static final int SQLITE_BUSY = 5;
+    private static final int SQLITE_LOCKED = 6;
+    private static final int SQLITE_CONSTRAINT = 19;
+    private static final int MYSQL_LOCK_WAIT_TIMEOUT = 1205;
+    private static final int MYSQL_DEADLOCK = 1213;
+
+    private SqlErrors() {}
+
+    /** A unique or primary key violation (SQLState class 23, or SQLite's constraint code). */
+    static boolean isDuplicateKey(SQLException e) {
+        for (SQLException x = e; x != null; x = x.getNextException()) {
+            String state = x.getSQLState();
+            if (state != null && state.startsWith("23")) {
+                return true;
+            }
+            if (isSqlite(x) && (x.getErrorCode() & 0xff) == SQLITE_CONSTRAINT) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * A failure that the same transaction may not hit when run again: deadlock, serialization
+     * failure, lock wait timeout, SQLite busy.
+     */
+    static boolean isTransient(SQLException e) {
+        for (SQLException x = e; x != null; x = x.getNextException()) {
+            String state = x.getSQLState();
+            if (state != null && (state.equals("40001") || state.equals("40P01"))) {
+                return true;
+            }
+            int code = x.getErrorCode();
+            if (code == MYSQL_DEADLOCK || code == MYSQL_LOCK_WAIT_TIMEOUT) {
+                return true;
+            }
+            if (isSqlite(x) && ((code & 0xff) == SQLITE_BUSY || (code & 0xff) == SQLITE_LOCKED)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The database could not be reached or the connection broke. */
+    static boolean isConnectionFailure(Throwable e) {
+        for (Throwable x = e; x != null; x = x.getCause()) {
+            if (x instanceof SQLTransientConnectionException || x instanceof SQLNonTransientConnectionException) {
+                return true;
+            }
+            if (x instanceof SQLException sql && startsWith(sql.getSQLState(), "08")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean isSqlite(SQLException e) {
+        return e.getClass().getName().startsWith("org.sqlite.");
+    }
+
+    private static boolean startsWith(@Nullable String s, String prefix) {
+        return s != null && s.startsWith(prefix);
+    }
+}

@@ -1,0 +1,167 @@
+package org.multimaster.db.internal;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
+import org.multimaster.db.DatabaseUnavailableException;
+import org.multimaster.db.DatabaseUrl;
+import org.multimaster.db.MultimasterException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs every database operation of a connector: on a bounded executor sized to the connection
+ * pool, in a transaction, retried on transient failures (deadlock, serialization failure, SQLite
+ * busy), with driver exceptions translated to {@link MultimasterException}. Thread-safe.
+ */
+public final class SqlExecutor implements AutoCloseable {
+
+    /** One unit of database work; runs inside a transaction unless stated otherwise. */
+    @FunctionalInterface
+    public interface SqlWork<T> {
+        T run(Connection connection) throws SQLException;
+    }
+
+    private static final Logger log = LoggerFactory.getLogger(SqlExecutor.class);
+    private static final int MAX_ATTEMPTS = 5;
+
+    private final DataSource dataSource;
+    private final DatabaseUrl url;
+    private final ExecutorService executor;
+
+    SqlExecutor(DataSource dataSource, DatabaseUrl url, int threads) {
+        this.dataSource = dataSource;
+        this.url = url;
+        this.executor = new ThreadPoolExecutor(
+                threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), namedDaemonThreads());
+        ((ThreadPoolExecutor) executor).allowCoreThreadTimeOut(true);
+    }
+
+    /**
+     * Runs {@code work} in one transaction on the database executor: committed when it returns,
+     * rolled back when it throws.
+     *
+     * @param what what the work does, for error messages ("register master 'x'")
+     */
+    public <T> CompletableFuture<T> transaction(String what, SqlWork<T> work) {
+        return submit(what, work, true);
+    }
+
+    /**
+     * Runs {@code work} on the database executor with auto-commit on: each statement commits on its
+     * own. For reads, and for work that handles its own races statement by statement.
+     */
+    public <T> CompletableFuture<T> autoCommit(String what, SqlWork<T> work) {
+        return submit(what, work, false);
+    }
+
+    private <T> CompletableFuture<T> submit(String what, SqlWork<T> work, boolean transactional) {
+        try {
+            return CompletableFuture.supplyAsync(() -> runWithRetries(what, work, transactional), executor);
+        } catch (RejectedExecutionException e) {
+            return CompletableFuture.failedFuture(
+                    new MultimasterException("cannot " + what + ": the connector to " + url + " is closed", e));
+        }
+    }
+
+    private <T> T runWithRetries(String what, SqlWork<T> work, boolean transactional) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return runOnce(work, transactional);
+            } catch (SQLException e) {
+                if (SqlErrors.isTransient(e) && attempt < MAX_ATTEMPTS) {
+                    log.debug("retrying '{}' after transient failure {} (attempt {})", what, e.getSQLState(), attempt);
+                    backOff(attempt);
+                    continue;
+                }
+                throw translate(what, e);
+            } catch (RuntimeException e) {
+                if (e instanceof MultimasterException) {
+                    throw e;
+                }
+                throw new MultimasterException("cannot " + what + " on " + url + ": " + e, e);
+            }
+        }
+    }
+
+    private <T> T runOnce(SqlWork<T> work, boolean transactional) throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            if (!transactional) {
+                return work.run(connection);
+            }
+            connection.setAutoCommit(false);
+            try {
+                T result = work.run(connection);
+                connection.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                rollbackQuietly(connection, e);
+                throw e;
+            }
+        }
+    }
+
+    private MultimasterException translate(String what, SQLException e) {
+        String message = "cannot " + what + " on " + url + ": " + describe(e);
+        if (SqlErrors.isConnectionFailure(e)) {
+            return new DatabaseUnavailableException(
+                    message + "; check that the database server is running and reachable", e);
+        }
+        return new MultimasterException(message, e);
+    }
+
+    static String describe(SQLException e) {
+        String state = e.getSQLState() == null ? "" : " (SQLState " + e.getSQLState() + ")";
+        return String.valueOf(DatabaseUrl.redact(String.valueOf(e.getMessage()))) + state;
+    }
+
+    private static void rollbackQuietly(Connection connection, Exception cause) {
+        try {
+            connection.rollback();
+        } catch (SQLException rollbackFailure) {
+            cause.addSuppressed(rollbackFailure);
+        }
+    }
+
+    private static void backOff(int attempt) {
+        long millis = ThreadLocalRandom.current().nextLong(5, 20L << attempt);
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new MultimasterException("interrupted while retrying a database operation", e);
+        }
+    }
+
+    private static ThreadFactory namedDaemonThreads() {
+        AtomicInteger count = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, "multimaster-db-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    /** Stops accepting work and waits briefly for running work to finish. */
+    @Override
+    public void close() {
+        executor.shutdown();
+        try {
+            if (!executor.awaitTermination(10, TimeUnit.SECONDS)) {
+                executor.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            executor.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+}

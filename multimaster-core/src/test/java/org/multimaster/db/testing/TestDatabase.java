@@ -1,0 +1,182 @@
+package org.multimaster.db.testing;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Comparator;
+import java.util.stream.Stream;
+import org.multimaster.db.DatabaseKind;
+
+/**
+ * A database for tests: one of the three real servers (never a mock), with its own database name
+ * so that suites do not disturb each other, and a way to wipe it between tests.
+ *
+ * <p>PostgreSQL and MariaDB are expected on 127.0.0.1 with the default ports (override with
+ * {@code MULTIMASTER_TEST_PG} / {@code MULTIMASTER_TEST_MARIADB}, a JDBC URL without database).
+ * Outside CI a suite whose server is unreachable is skipped with a message saying how to enable
+ * it; with {@code CI=true} it fails.
+ */
+public abstract class TestDatabase {
+
+    private final DatabaseKind kind;
+
+    private TestDatabase(DatabaseKind kind) {
+        this.kind = kind;
+    }
+
+    /** A SQLite file in {@code dir}. */
+    public static TestDatabase sqlite(Path dir) {
+        return new Sqlite(dir.resolve("state.sqlite"));
+    }
+
+    /** The PostgreSQL database {@code name} on the local server, created if missing. */
+    public static TestDatabase postgres(String name) {
+        return new Postgres(env("MULTIMASTER_TEST_PG", "jdbc:postgresql://127.0.0.1:5432/"), name);
+    }
+
+    /** The MariaDB database {@code name} on the local server, created if missing. */
+    public static TestDatabase mariadb(String name) {
+        return new MariaDb(env("MULTIMASTER_TEST_MARIADB", "jdbc:mariadb://127.0.0.1:3306/"), name);
+    }
+
+    /** The kind of database. */
+    public DatabaseKind kind() {
+        return kind;
+    }
+
+    /** The JDBC URL of the database, with credentials, for {@code DbConnector.open}. */
+    public abstract String url();
+
+    /** A raw JDBC connection, for setting up and checking rows behind the connector's back. */
+    public Connection connect() throws SQLException {
+        return DriverManager.getConnection(url());
+    }
+
+    /**
+     * Skips the calling test (outside CI) or fails it (in CI) when the server is unreachable, then
+     * empties the database: every table is dropped.
+     */
+    public void reset() {
+        try {
+            wipe();
+        } catch (SQLException e) {
+            String how = "start it (see .ci/run) to run this suite";
+            if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+                throw new AssertionError(kind + " test database is unreachable in CI: " + e.getMessage(), e);
+            }
+            assumeTrue(false, kind + " is not reachable (" + e.getMessage() + "): " + how);
+        }
+    }
+
+    /** Whether two processes on one host can share the database (all three can). */
+    public boolean supportsSeveralProcesses() {
+        return true;
+    }
+
+    protected abstract void wipe() throws SQLException;
+
+    @Override
+    public String toString() {
+        return kind.toString();
+    }
+
+    private static String env(String name, String fallback) {
+        String value = System.getenv(name);
+        return value == null || value.isBlank() ? fallback : value;
+    }
+
+    private static final class Sqlite extends TestDatabase {
+        private final Path file;
+
+        Sqlite(Path file) {
+            super(DatabaseKind.SQLITE);
+            this.file = file;
+        }
+
+        @Override
+        public String url() {
+            return "jdbc:sqlite:" + file;
+        }
+
+        @Override
+        protected void wipe() {
+            try {
+                Files.createDirectories(file.getParent());
+                try (Stream<Path> files = Files.list(file.getParent())) {
+                    files.filter(p -> p.getFileName()
+                                    .toString()
+                                    .startsWith(file.getFileName().toString()))
+                            .sorted(Comparator.reverseOrder())
+                            .forEach(p -> {
+                                try {
+                                    Files.delete(p);
+                                } catch (IOException e) {
+                                    throw new UncheckedIOException(e);
+                                }
+                            });
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    private static final class Postgres extends TestDatabase {
+        private final String server;
+        private final String name;
+
+        Postgres(String server, String name) {
+            super(DatabaseKind.POSTGRESQL);
+            this.server = server.endsWith("/") ? server : server + "/";
+            this.name = name;
+        }
+
+        @Override
+        public String url() {
+            return server + name + "?user=postgres";
+        }
+
+        @Override
+        protected void wipe() throws SQLException {
+            try (Connection admin = DriverManager.getConnection(server + "postgres?user=postgres");
+                    Statement s = admin.createStatement()) {
+                s.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" + name
+                        + "' AND pid <> pg_backend_pid()");
+                s.execute("DROP DATABASE IF EXISTS " + name);
+                s.execute("CREATE DATABASE " + name + " ENCODING 'UTF8' TEMPLATE template0");
+            }
+        }
+    }
+
+    private static final class MariaDb extends TestDatabase {
+        private final String server;
+        private final String name;
+
+        MariaDb(String server, String name) {
+            super(DatabaseKind.MYSQL);
+            this.server = server.endsWith("/") ? server : server + "/";
+            this.name = name;
+        }
+
+        @Override
+        public String url() {
+            return server + name + "?user=root";
+        }
+
+        @Override
+        protected void wipe() throws SQLException {
+            try (Connection admin = DriverManager.getConnection(server + "?user=root");
+                    Statement s = admin.createStatement()) {
+                s.execute("DROP DATABASE IF EXISTS " + name);
+                s.execute("CREATE DATABASE " + name + " CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci");
+            }
+        }
+    }
+}
