@@ -419,7 +419,10 @@ public final class MasterRuntime implements AutoCloseable {
                                 + " live masters: fix the clocks or run with --clock database",
                         skew);
             } else {
-                log.info("clock skew between this host and the database: {} s", skew);
+                log.info(
+                        "clock skew between this host and the database: {} s{}",
+                        skew,
+                        db.timeSource() == TimeSource.DATABASE ? " (not used: time comes from the database)" : "");
             }
         } catch (MultimasterException e) {
             log.debug("could not measure the clock skew", e);
@@ -527,15 +530,14 @@ public final class MasterRuntime implements AutoCloseable {
         }
 
         /**
-         * Returns the runtime, not yet started.
+         * Checks that a heartbeat interval and an expiry can work together: both positive, and the
+         * expiry more than twice the interval, so that one missed check-in does not expire a master.
          *
-         * @throws IllegalArgumentException if the name is missing, or the interval or expiry cannot
-         *     work: both must be positive, and the expiry more than twice the interval
+         * @throws IllegalArgumentException saying what to change
          */
-        public MasterRuntime build() {
-            if (name == null) {
-                throw new IllegalArgumentException("master name is required; pass --name NAME");
-            }
+        public static void checkTiming(Duration interval, Duration expiry) {
+            Objects.requireNonNull(interval, "interval");
+            Objects.requireNonNull(expiry, "expiry");
             if (interval.isNegative() || interval.isZero()) {
                 throw new IllegalArgumentException(
                         "heartbeat interval " + interval + " must be positive; raise --heartbeat");
@@ -549,6 +551,19 @@ public final class MasterRuntime implements AutoCloseable {
                         + interval + ", or a master that misses one check-in is expired; lower --heartbeat or raise"
                         + " --expire");
             }
+        }
+
+        /**
+         * Returns the runtime, not yet started.
+         *
+         * @throws IllegalArgumentException if the name is missing, or the interval or expiry cannot
+         *     work: both must be positive, and the expiry more than twice the interval
+         */
+        public MasterRuntime build() {
+            if (name == null) {
+                throw new IllegalArgumentException("master name is required; pass --name NAME");
+            }
+            checkTiming(interval, expiry);
             return new MasterRuntime(this);
         }
     }

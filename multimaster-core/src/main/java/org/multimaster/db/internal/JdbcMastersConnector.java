@@ -172,7 +172,9 @@ final class JdbcMastersConnector implements MastersConnector {
     public CompletableFuture<ListResult<MasterModel>> getMasters(ResultSpec spec) {
         Objects.requireNonNull(spec, "spec");
         SpecQuery query = SpecQuery.of("masters", FIELDS, dialect, spec);
-        return sql.transaction("query masters", connection -> {
+        // Auto-commit: on SQLite every transaction here takes the write lock (IMMEDIATE), which a
+        // read must not hold; the count and the page may straddle a concurrent write, as in Buildbot.
+        return sql.autoCommit("query masters", connection -> {
             long total;
             try (PreparedStatement count = connection.prepareStatement(query.countSql())) {
                 query.bind(count, false);
