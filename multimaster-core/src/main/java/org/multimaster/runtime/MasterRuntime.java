@@ -125,6 +125,7 @@ public final class MasterRuntime implements AutoCloseable {
             masterId = expirer.await(masters.findMasterId(name));
             log.info("master '{}' has id {}", name, masterId);
             MasterModel before = expirer.await(masters.getMaster(masterId)).orElseThrow();
+            log.info("master {} ('{}'): marking itself stopped to clear what a crash may have left", masterId, name);
             if (expirer.await(masters.setMasterState(masterId, false))) {
                 log.warn(
                         "master {} ('{}') was still marked active: it did not shut down cleanly; its stale claims"
@@ -133,7 +134,14 @@ public final class MasterRuntime implements AutoCloseable {
                         name);
                 expirer.housekeep(before);
             }
-            expirePeers();
+            log.info("master {} ('{}'): expiring peers silent for more than {}", masterId, name, expiry);
+            List<MasterModel> expired = expirer.sweep(masterId);
+            log.info(
+                    "master {} ('{}'): {} peers expired; claiming {} components",
+                    masterId,
+                    name,
+                    expired.size(),
+                    configured.size());
             syncClaims();
             checkIn(clock.instant());
             log.info(
