@@ -69,8 +69,8 @@ abstract class DatabaseCommand implements Callable<Integer> {
                                 + ", or run 'multimaster upgrade' to create it");
             }
         }
-        // One connection is enough for one command, and leaves the server's pool to the masters.
-        return DbConnector.builder().url(url).poolSize(1).migrate(migrate).open();
+        // The default pool: with one connection, Flyway waits forever for a second one on PostgreSQL.
+        return DbConnector.builder().url(url).migrate(migrate).open();
     }
 
     final boolean json() {
