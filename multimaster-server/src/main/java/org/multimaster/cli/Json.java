@@ -1,6 +1,7 @@
 package org.multimaster.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -9,12 +10,17 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.multimaster.db.MasterModel;
 
-/** JSON in Buildbot's data API shapes: keys sorted, datetimes as integer epoch seconds. */
+/**
+ * JSON in Buildbot's data API shapes: keys sorted, datetimes as integer epoch seconds, and, as
+ * Python's {@code json.dumps} does by default, non-ASCII characters escaped, so that a master name
+ * survives any terminal or locale encoding.
+ */
 final class Json {
 
     private static final ObjectMapper MAPPER = JsonMapper.builder()
             .enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
             .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+            .enable(JsonWriteFeature.ESCAPE_NON_ASCII)
             .build();
 
     private Json() {}

@@ -1,5 +1,6 @@
 package org.multimaster.cli;
 
+import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.Charset;
@@ -19,6 +20,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
  *
  * <p>Every error is printed on stderr as one message that says what was wrong and what to do,
  * with any database password replaced by {@code ***}; stack traces appear only for bugs.
+ *
+ * <p>Thread-safe: each {@link #run} builds its own command objects.
  */
 public final class Main {
 
@@ -31,8 +34,8 @@ public final class Main {
      */
     public static void main(String[] args) {
         Charset charset = Charset.defaultCharset();
-        PrintWriter out = new PrintWriter(new java.io.OutputStreamWriter(System.out, charset), true);
-        PrintWriter err = new PrintWriter(new java.io.OutputStreamWriter(System.err, charset), true);
+        PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, charset), true);
+        PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, charset), true);
         int code = run(args, out, err, System.getenv());
         out.flush();
         err.flush();

@@ -37,7 +37,6 @@ final class MultimasterCommand implements Callable<Integer> {
     private final Map<String, String> environment;
 
     @Spec
-    @SuppressWarnings("unused") // injected by picocli
     CommandSpec spec = CommandSpec.create();
 
     @Option(

@@ -245,6 +245,30 @@ abstract class AbstractCliDatabaseTest {
     }
 
     @Test
+    void shouldLeaveABuildbotSchemaAsItIsOnUpgrade() throws SQLException {
+        try (Connection c = database.connect();
+                Statement s = c.createStatement()) {
+            s.executeUpdate("CREATE TABLE masters (id INTEGER PRIMARY KEY, name TEXT NOT NULL,"
+                    + " name_hash VARCHAR(40) NOT NULL, active INTEGER NOT NULL, last_active INTEGER NOT NULL)");
+            s.executeUpdate("INSERT INTO masters (id, name, name_hash, active, last_active)"
+                    + " VALUES (7, 'master-7', 'a37f4c3dab0e025bf86104caf08d0f5d45cda005', 0, 1348971992)");
+        }
+
+        Cli.Result upgrade = run("upgrade");
+
+        assertThat(upgrade.err()).isEmpty();
+        assertThat(upgrade.out())
+                .endsWith(" has Buildbot's schema; left as it is\n"
+                        + "marked 1 master active with last_active 0; the next master to start will expire them"
+                        + " and clean up after them\n");
+        assertThat(upgrade.exitCode()).isZero();
+        assertOk(
+                run("show", "7", "--json"),
+                "{\"active\":true,\"last_active\":0,\"masterid\":7,\"name\":\"master-7\"}\n");
+        assertThat(count("SELECT COUNT(*) FROM masters")).isOne();
+    }
+
+    @Test
     void shouldRejectAValueOfTheWrongTypeAsBadInput() throws SQLException {
         twoMasters();
 

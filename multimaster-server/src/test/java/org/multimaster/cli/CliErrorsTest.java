@@ -186,6 +186,16 @@ class CliErrorsTest {
     }
 
     @Test
+    void shouldEscapeNonAsciiInJsonAsBuildbotDoes() {
+        assertThat(run("find", "k\u00f6ln:/m\u00e4ster", "--db", dbUrl()).out()).isEqualTo("1\n");
+
+        assertThat(run("show", "1", "--json", "--db", dbUrl()).out()).contains("\"name\":\"k\\u00F6ln:/m\\u00E4ster\"");
+        assertThat(run("list", "--filter", "name=k\u00f6ln:/m\u00e4ster", "--json", "--db", dbUrl())
+                        .out())
+                .contains("\"masterid\":1,");
+    }
+
+    @Test
     void shouldRejectMalformedAndUnsupportedUrlsWithoutShowingThePassword() {
         assertFails(
                 run("list", "--db", "sqlite://host/state.sqlite"),
