@@ -69,7 +69,8 @@ abstract class DatabaseCommand implements Callable<Integer> {
                                 + ", or run 'multimaster upgrade' to create it");
             }
         }
-        // The default pool: with one connection, Flyway waits forever for a second one on PostgreSQL.
+        // The default pool size: with one connection, Flyway's migration of PostgreSQL waits for a
+        // second one until the connection timeout and fails.
         return DbConnector.builder().url(url).migrate(migrate).open();
     }
 

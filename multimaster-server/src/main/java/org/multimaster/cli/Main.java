@@ -56,7 +56,8 @@ public final class Main {
         commandLine
                 .setOut(out)
                 .setErr(err)
-                .setCaseInsensitiveEnumValuesAllowed(true)
+                // A master name may start with '@'; it is not a file of arguments.
+                .setExpandAtFiles(false)
                 .setParameterExceptionHandler(Main::handleUsageError)
                 .setExecutionExceptionHandler(Main::handleFailure);
         int code = commandLine.execute(args);

@@ -120,6 +120,8 @@ abstract class AbstractCliDatabaseTest {
         assertOk(run("find", "host:/srv/master"), "1\n");
         assertOk(run("find", "host:/srv/Master"), "2\n");
         assertOk(run("find", "host:/srv/Master", "--json"), "{\"masterid\":2}\n");
+        assertOk(run("find", "@home"), "3\n");
+        assertOk(cli.run("find", "--db", database.url(), "--", "-dash"), "4\n");
     }
 
     @Test
