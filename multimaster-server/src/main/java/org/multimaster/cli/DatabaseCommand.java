@@ -1,0 +1,96 @@
+package org.multimaster.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.multimaster.db.DatabaseKind;
+import org.multimaster.db.DatabaseUrl;
+import org.multimaster.db.DbConnector;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.ParentCommand;
+
+/**
+ * The base of every subcommand that works on a database: the common options, opening the
+ * database, and printing. A new subcommand extends it, implements {@link #execute()} and is listed
+ * in {@link MultimasterCommand}'s {@code subcommands}.
+ *
+ * <p>Not thread-safe; picocli creates one instance per run.
+ */
+abstract class DatabaseCommand implements Callable<Integer> {
+
+    @ParentCommand
+    MultimasterCommand parent;
+
+    @Mixin
+    DatabaseOptions options = new DatabaseOptions();
+
+    /**
+     * Runs the command.
+     *
+     * @return the exit code
+     * @throws CliException for an expected failure with its own exit code
+     */
+    abstract int execute();
+
+    @Override
+    public final Integer call() {
+        int code = execute();
+        out().flush();
+        return code;
+    }
+
+    /** The database URL from {@code --db}, else the environment, else Buildbot's default. */
+    final String databaseUrl() {
+        if (options.db != null) {
+            return options.db;
+        }
+        String fromEnv = parent.environment().get(DatabaseOptions.DB_ENV);
+        return fromEnv == null || fromEnv.isBlank() ? DatabaseUrl.DEFAULT : fromEnv;
+    }
+
+    /**
+     * Opens the database.
+     *
+     * @param migrate whether to create or upgrade the schema; when false, a SQLite file that does
+     *     not exist is reported instead of being created empty
+     */
+    final DbConnector open(boolean migrate) {
+        String url = databaseUrl();
+        DatabaseUrl parsed = DatabaseUrl.parse(url);
+        if (!migrate && parsed.kind() == DatabaseKind.SQLITE) {
+            Path file = sqliteFile(parsed.jdbcUrl());
+            if (!Files.exists(file)) {
+                throw new CliException(
+                        ExitCodes.DATABASE,
+                        "database " + parsed + " does not exist (no file " + file
+                                + "); check --db or $" + DatabaseOptions.DB_ENV
+                                + ", or run 'multimaster upgrade' to create it");
+            }
+        }
+        // The default pool size: with one connection, Flyway's migration of PostgreSQL waits for a
+        // second one until the connection timeout and fails.
+        return DbConnector.builder().url(url).migrate(migrate).open();
+    }
+
+    final boolean json() {
+        return options.json;
+    }
+
+    final PrintWriter out() {
+        return parent.spec().commandLine().getOut();
+    }
+
+    private static Path sqliteFile(String jdbcUrl) {
+        String target = jdbcUrl.substring("jdbc:sqlite:".length());
+        int query = target.indexOf('?');
+        if (query >= 0) {
+            target = target.substring(0, query);
+        }
+        if (target.toLowerCase(Locale.ROOT).startsWith("file:")) {
+            target = target.substring("file:".length());
+        }
+        return Path.of(target).toAbsolutePath().normalize();
+    }
+}

@@ -1,0 +1,152 @@
+package org.multimaster.cli;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+import org.multimaster.db.DbConnector;
+import org.multimaster.db.ListResult;
+import org.multimaster.db.MasterModel;
+import org.multimaster.db.ResultSpec;
+import org.multimaster.db.ResultSpec.Operator;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code multimaster list}: prints the masters a query selects, as a table or Buildbot's JSON. */
+@Command(
+        name = "list",
+        description = {
+            "Print the masters, in id order unless --order is given.",
+            "Fields: masterid (integer), name (string), active (boolean: true/false, yes/no, on/off, 1/0),"
+                    + " last_active (epoch seconds).",
+            "Read-only: a database without schema (or a SQLite file that does not exist) is an error, never"
+                    + " created.",
+        },
+        footer = {
+            "",
+            "Filter operators: eq ne lt le gt ge contains in notin; FIELD=VALUE means FIELD__eq=VALUE.",
+            "Repeating a filter on the same field and operator gives several values: for eq and in the master"
+                    + " must match one of them, for ne and notin none of them.",
+            "",
+            "Examples:",
+            "  multimaster list --active --order -last_active",
+            "  multimaster list --filter name__contains=build --limit 10",
+            "  multimaster list --filter masterid=1 --filter masterid=3 --json",
+        })
+final class ListCommand extends DatabaseCommand {
+
+    /** {@code --active} and {@code --inactive} exclude each other. */
+    static final class StateFilter {
+        @Option(names = "--active", required = true, description = "Only active masters.")
+        boolean active;
+
+        @Option(names = "--inactive", required = true, description = "Only inactive masters.")
+        boolean inactive;
+    }
+
+    @ArgGroup(exclusive = true, multiplicity = "0..1")
+    @Nullable
+    StateFilter state;
+
+    @Option(
+            names = "--order",
+            paramLabel = "FIELD",
+            description = "Sort by FIELD; -FIELD sorts descending. Repeat for several keys.")
+    List<String> order = new ArrayList<>();
+
+    @Option(names = "--limit", paramLabel = "N", description = "Print at most N masters.")
+    @Nullable
+    Long limit;
+
+    @Option(names = "--offset", paramLabel = "N", description = "Skip the first N masters (default 0).")
+    long offset;
+
+    @Option(
+            names = "--filter",
+            paramLabel = "FIELD[__OP]=VALUE",
+            description = "Only masters whose FIELD matches; repeatable (all filters must match).")
+    List<String> filters = new ArrayList<>();
+
+    @Override
+    int execute() {
+        // The spec is checked before the database is opened: bad input is reported as such.
+        ResultSpec spec = spec();
+        ListResult<MasterModel> result;
+        try (DbConnector db = open(false)) {
+            result = db.masters().getMasters(spec).join();
+        }
+        if (json()) {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("masters", result.items().stream().map(Json::item).toList());
+            body.put("meta", Map.of("total", result.total()));
+            out().println(Json.write(body));
+        } else {
+            printTable(result);
+        }
+        return ExitCodes.OK;
+    }
+
+    private ResultSpec spec() {
+        ResultSpec.Builder builder = ResultSpec.builder();
+        if (state != null) {
+            builder.filter("active", Operator.EQ, state.active);
+        }
+        Map<String, List<Object>> byFieldAndOp = new LinkedHashMap<>();
+        for (String filter : filters) {
+            int equals = filter.indexOf('=');
+            if (equals <= 0) {
+                throw new IllegalArgumentException(
+                        "filter '" + filter + "' must be FIELD=VALUE or FIELD__OP=VALUE, e.g. name__contains=build");
+            }
+            String key = filter.substring(0, equals);
+            String value = filter.substring(equals + 1);
+            int separator = key.lastIndexOf("__");
+            String field = separator < 0 ? key : key.substring(0, separator);
+            Operator op = separator < 0 ? Operator.EQ : Operator.fromWireName(key.substring(separator + 2));
+            byFieldAndOp
+                    .computeIfAbsent(field + "__" + op.wireName(), k -> new ArrayList<>())
+                    .add(value);
+        }
+        byFieldAndOp.forEach((key, values) -> {
+            int separator = key.lastIndexOf("__");
+            builder.filter(new ResultSpec.Filter(
+                    key.substring(0, separator), Operator.fromWireName(key.substring(separator + 2)), values));
+        });
+        for (String key : order) {
+            builder.order(key);
+        }
+        return builder.offset(offset).limit(limit).build();
+    }
+
+    private void printTable(ListResult<MasterModel> result) {
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"MASTERID", "NAME", "ACTIVE", "LAST_ACTIVE"});
+        for (MasterModel master : result.items()) {
+            rows.add(new String[] {
+                String.valueOf(master.id()),
+                Text.printable(master.name()),
+                String.valueOf(master.active()),
+                master.lastActive().toString()
+            });
+        }
+        int[] widths = new int[4];
+        for (String[] row : rows) {
+            for (int i = 0; i < row.length; i++) {
+                widths[i] = Math.max(widths[i], row[i].codePointCount(0, row[i].length()));
+            }
+        }
+        for (String[] row : rows) {
+            StringBuilder line = new StringBuilder();
+            for (int i = 0; i < row.length; i++) {
+                line.append(row[i]);
+                if (i < row.length - 1) {
+                    line.append(" ".repeat(widths[i] - row[i].codePointCount(0, row[i].length()) + 2));
+                }
+            }
+            out().println(line);
+        }
+        out().println(result.items().size() + " of " + result.total() + " masters");
+    }
+}

@@ -1,0 +1,126 @@
+package org.multimaster.cli;
+
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.Charset;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import org.multimaster.db.DatabaseUrl;
+import org.multimaster.db.MultimasterException;
+import org.multimaster.db.UnsupportedDatabaseException;
+import picocli.CommandLine;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.UnmatchedArgumentException;
+
+/**
+ * The entry point of {@code bin/multimaster}.
+ *
+ * <p>Every error is printed on stderr as one message that says what was wrong and what to do,
+ * with any database password replaced by {@code ***}; stack traces appear only for bugs.
+ *
+ * <p>Thread-safe: each {@link #run} builds its own command objects.
+ */
+public final class Main {
+
+    private Main() {}
+
+    /**
+     * Runs the command line and exits with its exit code.
+     *
+     * @param args the command-line arguments
+     */
+    public static void main(String[] args) {
+        Charset charset = Charset.defaultCharset();
+        PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, charset), true);
+        PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, charset), true);
+        int code = run(args, out, err, System.getenv());
+        out.flush();
+        err.flush();
+        System.exit(code);
+    }
+
+    /**
+     * Runs the command line without exiting: the testable entry point.
+     *
+     * @param args the command-line arguments
+     * @param out where results go
+     * @param err where errors and diagnostics go
+     * @param environment the process environment ({@code MULTIMASTER_DB})
+     * @return the exit code, see {@link ExitCodes}
+     */
+    static int run(String[] args, PrintWriter out, PrintWriter err, Map<String, String> environment) {
+        CommandLine commandLine = new CommandLine(new MultimasterCommand(environment));
+        commandLine
+                .setOut(out)
+                .setErr(err)
+                // A master name may start with '@'; it is not a file of arguments.
+                .setExpandAtFiles(false)
+                .setParameterExceptionHandler(Main::handleUsageError)
+                .setExecutionExceptionHandler(Main::handleFailure);
+        int code = commandLine.execute(args);
+        out.flush();
+        err.flush();
+        return code;
+    }
+
+    private static int handleUsageError(ParameterException e, String[] args) {
+        CommandLine command = e.getCommandLine();
+        PrintWriter err = command.getErr();
+        // picocli echoes arguments, which may be a database URL with its password.
+        String message = DatabaseUrl.redact(String.valueOf(e.getMessage()));
+        if (message.startsWith("Error: ")) {
+            message = message.substring("Error: ".length());
+        }
+        err.println("multimaster: " + message);
+        if (e instanceof UnmatchedArgumentException unmatched) {
+            for (String suggestion : unmatched.getSuggestions()) {
+                err.println("  did you mean: " + command.getCommandName() + " " + suggestion + "?");
+            }
+        }
+        err.println("Try '" + command.getCommandSpec().qualifiedName() + " --help' for more information.");
+        return ExitCodes.USAGE;
+    }
+
+    private static int handleFailure(Exception thrown, CommandLine command, ParseResult parsed) {
+        PrintWriter err = command.getErr();
+        Throwable e = unwrap(thrown);
+        int code;
+        String message;
+        if (e instanceof CliException cli) {
+            code = cli.exitCode();
+            message = cli.getMessage();
+        } else if (e instanceof UnsupportedDatabaseException) {
+            code = ExitCodes.USAGE;
+            message = e.getMessage();
+        } else if (e instanceof MultimasterException) {
+            code = ExitCodes.DATABASE;
+            message = e.getMessage();
+        } else if (e instanceof IllegalArgumentException) {
+            code = ExitCodes.USAGE;
+            message = e.getMessage() + "; see '" + command.getCommandSpec().qualifiedName() + " --help'";
+        } else {
+            StringWriter trace = new StringWriter();
+            e.printStackTrace(new PrintWriter(trace));
+            err.print(DatabaseUrl.redact(trace.toString()));
+            code = ExitCodes.INTERNAL;
+            message = "internal error (a bug in multimaster, please report it with the trace above): "
+                    + DatabaseUrl.redact(e.toString());
+        }
+        // Messages of multimaster's exceptions are redacted where they are made; redacting them
+        // again would swallow the text after an already hidden "password=***".
+        err.println("multimaster: " + message);
+        err.flush();
+        return code;
+    }
+
+    private static Throwable unwrap(Throwable e) {
+        Throwable t = e;
+        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
+    }
+}

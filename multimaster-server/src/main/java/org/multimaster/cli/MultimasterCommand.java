@@ -1,0 +1,65 @@
+package org.multimaster.cli;
+
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * The top-level {@code multimaster} command; it only dispatches to its subcommands.
+ *
+ * <p>Not thread-safe; one instance per run.
+ */
+@Command(
+        name = "multimaster",
+        description = {
+            "Inspect and administer the build masters that share a Buildbot database.",
+        },
+        synopsisSubcommandLabel = "COMMAND",
+        subcommands = {
+            FindCommand.class,
+            ShowCommand.class,
+            ListCommand.class,
+            ActivateCommand.class,
+            DeactivateCommand.class,
+            UpgradeCommand.class,
+        },
+        footer = {
+            "",
+            "Every command takes --db URL, --json and --help.",
+            "Exit codes: 0 success, 1 master not found, 2 bad usage or input, 3 database error.",
+        })
+final class MultimasterCommand implements Callable<Integer> {
+
+    private final Map<String, String> environment;
+
+    @Spec
+    CommandSpec spec = CommandSpec.create();
+
+    @Option(
+            names = {"-h", "--help"},
+            usageHelp = true,
+            description = "Show this help and exit.")
+    boolean help;
+
+    MultimasterCommand(Map<String, String> environment) {
+        this.environment = Map.copyOf(environment);
+    }
+
+    /** The process environment (injected, so that tests can set {@code MULTIMASTER_DB}). */
+    Map<String, String> environment() {
+        return environment;
+    }
+
+    CommandSpec spec() {
+        return spec;
+    }
+
+    @Override
+    public Integer call() {
+        throw new ParameterException(spec.commandLine(), "missing command");
+    }
+}

@@ -1,0 +1,52 @@
+package org.multimaster.cli;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.multimaster.db.DbConnector;
+import org.multimaster.db.ResultSpec;
+import picocli.CommandLine.Command;
+
+/** {@code multimaster upgrade}: what Buildbot's {@code upgrade-master} does to the masters table. */
+@Command(
+        name = "upgrade",
+        description = {
+            "Create multimaster's schema if the database has none, or upgrade it to the current version;"
+                    + " a database that Buildbot created is left as it is.",
+            "Then mark every master active with last_active 0 (Buildbot's upgrade-master does the same), so"
+                    + " that the next master to start sees them all as expired and cleans up after them.",
+            "Run it while no master is running.",
+        })
+final class UpgradeCommand extends DatabaseCommand {
+
+    @Override
+    int execute() {
+        boolean buildbot;
+        long masters;
+        String database;
+        try (DbConnector db = open(true)) {
+            database = db.url().toString();
+            buildbot = db.isBuildbotSchema();
+            db.masters().setAllMastersActiveLongTimeAgo().join();
+            masters = db.masters()
+                    .getMasters(ResultSpec.builder().limit(0L).build())
+                    .join()
+                    .total();
+        }
+        if (json()) {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("database", database);
+            body.put("masters_marked", masters);
+            body.put("schema", buildbot ? "buildbot" : "multimaster");
+            out().println(Json.write(body));
+        } else {
+            out().println(
+                            buildbot
+                                    ? "database " + database + " has Buildbot's schema; left as it is"
+                                    : "database " + database + " has multimaster's current schema");
+            out().println("marked " + masters + (masters == 1 ? " master" : " masters")
+                    + " active with last_active 0; the next master to start will expire them and clean up"
+                    + " after them");
+        }
+        return ExitCodes.OK;
+    }
+}

@@ -1,0 +1,288 @@
+package org.multimaster.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.multimaster.db.testing.TestDatabase;
+
+/**
+ * What every command prints and returns, run against each database by a tiny subclass. Rows whose
+ * times matter are set behind the CLI's back with fixed {@code last_active} values, so that the
+ * output can be pinned exactly.
+ */
+abstract class AbstractCliDatabaseTest {
+
+    /** 2012-09-30T02:26:32Z, the time in Buildbot's own data API examples. */
+    static final long T1 = 1348971992L;
+
+    /** 2023-11-14T22:13:20Z. */
+    static final long T2 = 1700000000L;
+
+    final Cli cli = Cli.withoutEnvironment();
+    TestDatabase database;
+
+    /** The database of this backend; called once per test. */
+    abstract TestDatabase database();
+
+    @BeforeEach
+    void resetDatabase() {
+        database = database();
+        database.reset();
+    }
+
+    /** Runs a command on this backend's database. */
+    Cli.Result run(String... args) {
+        String[] withDb = new String[args.length + 2];
+        System.arraycopy(args, 0, withDb, 0, args.length);
+        withDb[args.length] = "--db";
+        withDb[args.length + 1] = database.url();
+        return cli.run(withDb);
+    }
+
+    /** Creates the schema and the masters 1 (a, inactive, T1) and 2 (b, active, T2). */
+    void twoMasters() throws SQLException {
+        assertThat(run("upgrade").exitCode()).isZero();
+        assertThat(run("find", "a").out()).isEqualTo("1\n");
+        assertThat(run("find", "b").out()).isEqualTo("2\n");
+        setRow(1, false, T1);
+        setRow(2, true, T2);
+    }
+
+    void setRow(long id, boolean active, long lastActive) throws SQLException {
+        try (Connection c = database.connect();
+                PreparedStatement s =
+                        c.prepareStatement("UPDATE masters SET active = ?, last_active = ? WHERE id = ?")) {
+            s.setInt(1, active ? 1 : 0);
+            s.setLong(2, lastActive);
+            s.setLong(3, id);
+            assertThat(s.executeUpdate()).isEqualTo(1);
+        }
+    }
+
+    long count(String sql) throws SQLException {
+        try (Connection c = database.connect();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    static void assertOk(Cli.Result result, String out) {
+        assertThat(result.err()).isEmpty();
+        assertThat(result.out()).isEqualTo(out);
+        assertThat(result.exitCode()).isZero();
+    }
+
+    static void assertFails(Cli.Result result, int exitCode, String err) {
+        assertThat(result.out()).isEmpty();
+        assertThat(result.err()).isEqualTo(err);
+        assertThat(result.exitCode()).isEqualTo(exitCode);
+    }
+
+    @Test
+    void shouldCreateTheSchemaOnUpgradeAndListNoMasters() {
+        Cli.Result upgrade = run("upgrade");
+        assertThat(upgrade.exitCode()).isZero();
+        assertThat(upgrade.err()).isEmpty();
+        assertThat(upgrade.out())
+                .endsWith(" has multimaster's current schema\n"
+                        + "marked 0 masters active with last_active 0; the next master to start will expire them"
+                        + " and clean up after them\n");
+
+        assertOk(run("list"), "MASTERID  NAME  ACTIVE  LAST_ACTIVE\n0 of 0 masters\n");
+        assertOk(run("list", "--json"), "{\"masters\":[],\"meta\":{\"total\":0}}\n");
+    }
+
+    @Test
+    void shouldRefuseReadingADatabaseWithoutSchema() throws SQLException {
+        database.connect().close(); // an existing database (or SQLite file) without tables
+
+        Cli.Result result = run("list");
+
+        assertThat(result.exitCode()).isEqualTo(ExitCodes.DATABASE);
+        assertThat(result.out()).isEmpty();
+        assertThat(result.err())
+                .startsWith("multimaster: ")
+                .contains("has no masters table; run 'multimaster upgrade --db URL' to create the schema")
+                .doesNotContain("\tat ");
+    }
+
+    @Test
+    void shouldFindTheSameIdForTheSameNameAndANewOneForAnother() {
+        assertOk(run("find", "host:/srv/master"), "1\n");
+        assertOk(run("find", "host:/srv/master"), "1\n");
+        assertOk(run("find", "host:/srv/Master"), "2\n");
+        assertOk(run("find", "host:/srv/Master", "--json"), "{\"masterid\":2}\n");
+        assertOk(run("find", "@home"), "3\n");
+        assertOk(cli.run("find", "--db", database.url(), "--", "-dash"), "4\n");
+    }
+
+    @Test
+    void shouldShowOneMaster() throws SQLException {
+        twoMasters();
+
+        assertOk(
+                run("show", "1"),
+                "masterid:    1\nname:        a\nactive:      false\nlast_active: 2012-09-30T02:26:32Z (1348971992)\n");
+        assertOk(
+                run("show", "2", "--json"),
+                "{\"active\":true,\"last_active\":1700000000,\"masterid\":2,\"name\":\"b\"}\n");
+        assertFails(run("show", "3"), 1, "multimaster: no master has id 3; 'multimaster list' shows the masters\n");
+    }
+
+    @Test
+    void shouldListMastersAsATableAndAsBuildbotJson() throws SQLException {
+        twoMasters();
+
+        assertOk(
+                run("list"),
+                "MASTERID  NAME  ACTIVE  LAST_ACTIVE\n"
+                        + "1         a     false   2012-09-30T02:26:32Z\n"
+                        + "2         b     true    2023-11-14T22:13:20Z\n"
+                        + "2 of 2 masters\n");
+        assertOk(
+                run("list", "--json"),
+                "{\"masters\":[{\"active\":false,\"last_active\":1348971992,\"masterid\":1,\"name\":\"a\"},"
+                        + "{\"active\":true,\"last_active\":1700000000,\"masterid\":2,\"name\":\"b\"}],"
+                        + "\"meta\":{\"total\":2}}\n");
+    }
+
+    @Test
+    void shouldFilterOrderAndPageInTheDatabase() throws SQLException {
+        twoMasters();
+        assertOk(run("find", "c"), "3\n");
+        setRow(3, true, T1);
+
+        assertOk(run("list", "--active", "--order", "-masterid", "--json"), json(3, 2));
+        assertOk(run("list", "--inactive", "--json"), json(1));
+        assertOk(run("list", "--order", "last_active", "--order", "-name", "--json"), json(3, 1, 2));
+        assertOk(run("list", "--order=-name", "--limit", "1", "--offset", "1", "--json"), page(3, 2));
+        assertOk(run("list", "--filter", "name=a", "--filter", "name=c", "--json"), json(1, 3));
+        assertOk(run("list", "--filter", "name__ne=a", "--filter", "name__ne=c", "--json"), json(2));
+        assertOk(run("list", "--filter", "name__contains=b", "--json"), json(2));
+        assertOk(run("list", "--filter", "masterid__in=1", "--filter", "masterid__in=2", "--json"), json(1, 2));
+        assertOk(run("list", "--filter", "last_active__gt=" + T1, "--json"), json(2));
+        assertOk(run("list", "--filter", "active=yes", "--filter", "last_active__le=" + T1, "--json"), json(3));
+        assertOk(run("list", "--limit", "0", "--json"), "{\"masters\":[],\"meta\":{\"total\":3}}\n");
+    }
+
+    private static String json(long... ids) {
+        return page(ids.length, ids);
+    }
+
+    private static String page(long total, long... ids) {
+        StringBuilder items = new StringBuilder();
+        for (long id : ids) {
+            if (items.length() > 0) {
+                items.append(',');
+            }
+            items.append(
+                    switch ((int) id) {
+                        case 1 -> "{\"active\":false,\"last_active\":1348971992,\"masterid\":1,\"name\":\"a\"}";
+                        case 2 -> "{\"active\":true,\"last_active\":1700000000,\"masterid\":2,\"name\":\"b\"}";
+                        default -> "{\"active\":true,\"last_active\":1348971992,\"masterid\":3,\"name\":\"c\"}";
+                    });
+        }
+        return "{\"masters\":[" + items + "],\"meta\":{\"total\":" + total + "}}\n";
+    }
+
+    @Test
+    void shouldActivateAndDeactivateReportingWhetherTheStateChanged() throws SQLException {
+        twoMasters();
+
+        assertOk(run("activate", "1"), "master 1 is now active\n");
+        assertOk(run("activate", "1"), "master 1 was already active; nothing changed\n");
+        assertOk(run("activate", "1", "--json"), "{\"changed\":false}\n");
+        assertOk(run("deactivate", "1", "--json"), "{\"changed\":true}\n");
+        assertOk(run("deactivate", "1"), "master 1 was already inactive; nothing changed\n");
+        assertOk(run("deactivate", "2"), "master 2 is now inactive\n");
+        assertOk(run("activate", "2", "--json"), "{\"changed\":true}\n");
+        assertThat(count("SELECT last_active FROM masters WHERE id = 2")).isGreaterThan(T2);
+    }
+
+    @Test
+    void shouldReleaseTheSchedulersOfADeactivatedMaster() throws SQLException {
+        twoMasters();
+        try (Connection c = database.connect();
+                Statement s = c.createStatement()) {
+            s.executeUpdate("INSERT INTO schedulers (id, name, name_hash, enabled) VALUES (1, 's', 'h', 1)");
+            s.executeUpdate("INSERT INTO scheduler_masters (schedulerid, masterid) VALUES (1, 2)");
+        }
+
+        assertOk(run("deactivate", "2"), "master 2 is now inactive\n");
+
+        assertThat(count("SELECT COUNT(*) FROM scheduler_masters")).isZero();
+        assertThat(count("SELECT COUNT(*) FROM schedulers")).isOne();
+    }
+
+    @Test
+    void shouldReportAnUnknownIdAsNotFound() throws SQLException {
+        twoMasters();
+
+        assertFails(run("activate", "9"), 1, "multimaster: no master has id 9; 'multimaster list' shows the masters\n");
+        assertFails(
+                run("deactivate", "9", "--json"),
+                1,
+                "multimaster: no master has id 9; 'multimaster list' shows the masters\n");
+        assertThat(count("SELECT COUNT(*) FROM masters")).isEqualTo(2);
+    }
+
+    @Test
+    void shouldMarkEveryMasterActiveLongAgoOnUpgrade() throws SQLException {
+        twoMasters();
+
+        Cli.Result upgrade = run("upgrade", "--json");
+
+        assertThat(upgrade.exitCode()).isZero();
+        assertThat(upgrade.out()).endsWith("\",\"masters_marked\":2,\"schema\":\"multimaster\"}\n");
+        assertOk(run("show", "1", "--json"), "{\"active\":true,\"last_active\":0,\"masterid\":1,\"name\":\"a\"}\n");
+        assertOk(run("show", "2", "--json"), "{\"active\":true,\"last_active\":0,\"masterid\":2,\"name\":\"b\"}\n");
+    }
+
+    @Test
+    void shouldLeaveABuildbotSchemaAsItIsOnUpgrade() throws SQLException {
+        try (Connection c = database.connect();
+                Statement s = c.createStatement()) {
+            s.executeUpdate("CREATE TABLE masters (id INTEGER PRIMARY KEY, name TEXT NOT NULL,"
+                    + " name_hash VARCHAR(40) NOT NULL, active INTEGER NOT NULL, last_active INTEGER NOT NULL)");
+            s.executeUpdate("INSERT INTO masters (id, name, name_hash, active, last_active)"
+                    + " VALUES (7, 'master-7', 'a37f4c3dab0e025bf86104caf08d0f5d45cda005', 0, 1348971992)");
+        }
+
+        Cli.Result upgrade = run("upgrade");
+
+        assertThat(upgrade.err()).isEmpty();
+        assertThat(upgrade.out())
+                .endsWith(" has Buildbot's schema; left as it is\n"
+                        + "marked 1 master active with last_active 0; the next master to start will expire them"
+                        + " and clean up after them\n");
+        assertThat(upgrade.exitCode()).isZero();
+        assertOk(
+                run("show", "7", "--json"),
+                "{\"active\":true,\"last_active\":0,\"masterid\":7,\"name\":\"master-7\"}\n");
+        assertThat(count("SELECT COUNT(*) FROM masters")).isOne();
+    }
+
+    @Test
+    void shouldRejectAValueOfTheWrongTypeAsBadInput() throws SQLException {
+        twoMasters();
+
+        assertFails(
+                run("list", "--filter", "masterid=abc"),
+                2,
+                "multimaster: invalid value 'abc' for field masterid: expected an integer;"
+                        + " see 'multimaster list --help'\n");
+        assertFails(
+                run("list", "--order", "bogus"),
+                2,
+                "multimaster: unknown order field 'bogus'; valid fields are [masterid, name, active, last_active];"
+                        + " see 'multimaster list --help'\n");
+    }
+}

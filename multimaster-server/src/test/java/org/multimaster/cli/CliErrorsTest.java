@@ -1,0 +1,260 @@
+package org.multimaster.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Bad usage, bad input and failing databases: the exit code, the exact message on stderr, nothing
+ * on stdout, no stack trace, no password, and no database file created by mistake.
+ */
+class CliErrorsTest {
+
+    @TempDir
+    Path dir;
+
+    private final Cli cli = Cli.withoutEnvironment();
+
+    private String dbUrl() {
+        return "sqlite:///" + dir.resolve("state.sqlite");
+    }
+
+    private Cli.Result run(String... args) {
+        return cli.run(args);
+    }
+
+    private static void assertFails(Cli.Result result, int exitCode, String err) {
+        assertThat(result.err()).isEqualTo(err);
+        assertThat(result.out()).isEmpty();
+        assertThat(result.exitCode()).isEqualTo(exitCode);
+    }
+
+    private void assertNoDatabaseFile() throws Exception {
+        try (var files = Files.list(dir)) {
+            assertThat(files).isEmpty();
+        }
+    }
+
+    @Test
+    void shouldAskForACommand() {
+        assertFails(run(), 2, "multimaster: missing command\nTry 'multimaster --help' for more information.\n");
+    }
+
+    @Test
+    void shouldRejectAnUnknownCommandAndSuggestTheNearestOne() {
+        assertFails(
+                run("bogus"),
+                2,
+                "multimaster: Unmatched argument at index 0: 'bogus'\nTry 'multimaster --help' for more information.\n");
+        assertFails(
+                run("lst"),
+                2,
+                "multimaster: Unmatched argument at index 0: 'lst'\n"
+                        + "  did you mean: multimaster list?\n"
+                        + "Try 'multimaster --help' for more information.\n");
+    }
+
+    @Test
+    void shouldRejectUnknownOptionsAndMissingArguments() {
+        assertFails(
+                run("list", "--bogus"),
+                2,
+                "multimaster: Unknown option: '--bogus'\nTry 'multimaster list --help' for more information.\n");
+        assertFails(
+                run("show"),
+                2,
+                "multimaster: Missing required parameter: 'ID'\nTry 'multimaster show --help' for more information.\n");
+        assertFails(
+                run("find"),
+                2,
+                "multimaster: Missing required parameter: 'NAME'\nTry 'multimaster find --help' for more information.\n");
+        assertFails(
+                run("list", "--active", "--inactive"),
+                2,
+                "multimaster: --active, --inactive are mutually exclusive (specify only one)\n"
+                        + "Try 'multimaster list --help' for more information.\n");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"show", "activate", "deactivate"})
+    void shouldRejectAnIdThatIsNotANumber(String command) throws Exception {
+        assertFails(
+                run(command, "abc", "--db", dbUrl()),
+                2,
+                "multimaster: Invalid value for positional parameter at index 0 (ID): 'abc' is not a master id;"
+                        + " an id is an integer, as 'multimaster list' shows it\n"
+                        + "Try 'multimaster " + command + " --help' for more information.\n");
+        assertNoDatabaseFile();
+    }
+
+    @Test
+    void shouldRejectABlankNameWithoutCreatingADatabase() throws Exception {
+        assertFails(
+                run("find", " ", "--db", dbUrl()),
+                2,
+                "multimaster: master name must not be blank; give the name, usually hostname:basedir\n");
+        assertNoDatabaseFile();
+    }
+
+    @Test
+    void shouldRejectBadQueryOptionsBeforeOpeningTheDatabase() throws Exception {
+        String see = "; see 'multimaster list --help'\n";
+        assertFails(
+                run("list", "--db", dbUrl(), "--filter", "name"),
+                2,
+                "multimaster: filter 'name' must be FIELD=VALUE or FIELD__OP=VALUE, e.g. name__contains=build" + see);
+        assertFails(
+                run("list", "--db", dbUrl(), "--filter", "name__like=a"),
+                2,
+                "multimaster: unknown filter operator 'like'; use one of"
+                        + " [eq, ne, lt, le, gt, ge, contains, in, notin]" + see);
+        assertFails(
+                run("list", "--db", dbUrl(), "--filter", "last_active__lt=1", "--filter", "last_active__lt=2"),
+                2,
+                "multimaster: filter last_active__lt takes exactly one value, got 2;"
+                        + " only eq, ne, in and notin take several" + see);
+        assertFails(run("list", "--db", dbUrl(), "--limit", "-1"), 2, "multimaster: limit -1 must be 0 or more" + see);
+        assertFails(
+                run("list", "--db", dbUrl(), "--offset", "-5"), 2, "multimaster: offset -5 must be 0 or more" + see);
+        assertFails(
+                run("list", "--db", dbUrl(), "--limit", "ten"),
+                2,
+                "multimaster: Invalid value for option '--limit': 'ten' is not a long\n"
+                        + "Try 'multimaster list --help' for more information.\n");
+        assertNoDatabaseFile();
+    }
+
+    @Test
+    void shouldRejectAnUnknownFilterField() {
+        assertThat(run("upgrade", "--db", dbUrl()).exitCode()).isZero();
+
+        assertFails(
+                run("list", "--db", dbUrl(), "--filter", "bogus=1"),
+                2,
+                "multimaster: unknown filter field 'bogus'; valid fields are [masterid, name, active, last_active];"
+                        + " see 'multimaster list --help'\n");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"show 1", "list", "activate 1", "deactivate 1"})
+    void shouldNotCreateAMissingSqliteDatabaseOnCommandsThatNeedOne(String command) throws Exception {
+        String[] args = (command + " --db " + dbUrl()).split(" ");
+
+        assertFails(
+                run(args),
+                3,
+                "multimaster: database " + dbUrl() + " does not exist (no file " + dir.resolve("state.sqlite")
+                        + "); check --db or $MULTIMASTER_DB, or run 'multimaster upgrade' to create it\n");
+        assertNoDatabaseFile();
+    }
+
+    @Test
+    void shouldCreateTheDatabaseOnFindAndUpgrade() {
+        assertThat(run("find", "m", "--db", dbUrl()).out()).isEqualTo("1\n");
+        assertThat(Files.exists(dir.resolve("state.sqlite"))).isTrue();
+    }
+
+    @Test
+    void shouldTakeTheDatabaseFromTheEnvironmentUnlessDbIsGiven() {
+        Cli withEnv = Cli.withEnvironment(Map.of("MULTIMASTER_DB", dbUrl()));
+        String other = "sqlite:///" + dir.resolve("other.sqlite");
+
+        assertThat(withEnv.run("find", "from-env").out()).isEqualTo("1\n");
+        assertThat(withEnv.run("find", "other-1", "--db", other).out()).isEqualTo("1\n");
+        assertThat(withEnv.run("find", "other-2", "--db", other).out()).isEqualTo("2\n");
+        assertThat(withEnv.run("list", "--json").out())
+                .startsWith("{\"masters\":[{\"active\":false,\"last_active\":")
+                .endsWith(",\"masterid\":1,\"name\":\"from-env\"}],\"meta\":{\"total\":1}}\n");
+    }
+
+    @Test
+    void shouldEscapeControlCharactersOfNamesInTables() {
+        assertThat(run("find", "evil\nname\u001b[2J", "--db", dbUrl()).exitCode())
+                .isZero();
+
+        Cli.Result list = run("list", "--db", dbUrl());
+        assertThat(list.out()).contains("\n1         evil\\u000aname\\u001b[2J  false   ");
+        assertThat(run("show", "1", "--db", dbUrl()).out()).contains("name:        evil\\u000aname\\u001b[2J\n");
+        assertThat(run("show", "1", "--json", "--db", dbUrl()).out()).contains("\"name\":\"evil\\nname\\u001B[2J\"");
+    }
+
+    @Test
+    void shouldEscapeNonAsciiInJsonAsBuildbotDoes() {
+        assertThat(run("find", "k\u00f6ln:/m\u00e4ster", "--db", dbUrl()).out()).isEqualTo("1\n");
+
+        assertThat(run("show", "1", "--json", "--db", dbUrl()).out()).contains("\"name\":\"k\\u00F6ln:/m\\u00E4ster\"");
+        assertThat(run("list", "--filter", "name=k\u00f6ln:/m\u00e4ster", "--json", "--db", dbUrl())
+                        .out())
+                .contains("\"masterid\":1,");
+    }
+
+    @Test
+    void shouldRejectMalformedAndUnsupportedUrlsWithoutShowingThePassword() {
+        assertFails(
+                run("list", "--db", "sqlite://host/state.sqlite"),
+                2,
+                "multimaster: malformed SQLite URL 'sqlite://host/state.sqlite': a host is not allowed;"
+                        + " use sqlite:///relative/path or sqlite:////absolute/path; see 'multimaster list --help'\n");
+
+        Cli.Result unsupported = run("list", "--db", "oracle://scott:secret@db/orcl");
+        assertThat(unsupported.exitCode()).isEqualTo(2);
+        assertThat(unsupported.err())
+                .startsWith("multimaster: unsupported database 'oracle' in URL 'oracle://scott:***@db/orcl':"
+                        + " multimaster supports SQLite, PostgreSQL and MySQL/MariaDB; ");
+        assertThat(unsupported.all()).doesNotContain("secret");
+    }
+
+    static List<String> unreachableUrls() {
+        return List.of(
+                "postgresql://u:secret@127.0.0.1:1/x",
+                "mysql://root:secret@127.0.0.1:1/x",
+                "jdbc:postgresql://127.0.0.1:1/x?user=u&password=secret",
+                "jdbc:mariadb://u:secret@127.0.0.1:1/x");
+    }
+
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.MethodSource("unreachableUrls")
+    void shouldReportAnUnreachableDatabaseWithoutThePassword(String url) {
+        for (String command : List.of("find m", "show 1", "list", "activate 1", "deactivate 1", "upgrade")) {
+            List<String> args = new java.util.ArrayList<>(List.of(command.split(" ")));
+            args.add("--db");
+            args.add(url);
+
+            Cli.Result result = run(args.toArray(String[]::new));
+
+            assertThat(result.exitCode()).as(command).isEqualTo(3);
+            assertThat(result.out()).as(command).isEmpty();
+            assertThat(result.err())
+                    .as(command)
+                    .startsWith("multimaster: cannot connect to " + url.replace("secret", "***"))
+                    .endsWith("; check that the database server is running and the URL is right\n")
+                    .doesNotContain("\tat ")
+                    .doesNotContain("secret");
+        }
+    }
+
+    @Test
+    void shouldNotEchoAPasswordInUsageErrors() {
+        Cli.Result result = run("list", "postgresql://u:secret@db/x");
+
+        assertFails(
+                result,
+                2,
+                "multimaster: Unmatched argument at index 1: 'postgresql://u:***@db/x'\n"
+                        + "Try 'multimaster list --help' for more information.\n");
+    }
+
+    @Test
+    void shouldNotShowTheDatabaseOfTheEnvironmentInHelp() {
+        Cli withEnv = Cli.withEnvironment(Map.of("MULTIMASTER_DB", "postgresql://u:secret@db/x"));
+
+        assertThat(withEnv.run("list", "--help").all()).doesNotContain("secret").doesNotContain("db/x");
+    }
+}

@@ -1,0 +1,206 @@
+package org.multimaster.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Pins the help of every command: it is the CLI's documentation. {@code --help} and {@code -h}
+ * print it on stdout, exit 0 and touch no database.
+ */
+class CliHelpTest {
+
+    private final Cli cli = Cli.withoutEnvironment();
+
+    @Test
+    void shouldPrintTopHelp() {
+        assertHelp("", """
+Usage: multimaster [-h] COMMAND
+Inspect and administer the build masters that share a Buildbot database.
+  -h, --help   Show this help and exit.
+Commands:
+  find        Print the id of the master named NAME, registering it if it is
+                new (inactive, last_active = now), exactly as a master does
+                when it starts (Buildbot's findMasterId).
+  show        Print the master with id ID.
+  list        Print the masters, in id order unless --order is given.
+  activate    Mark the master with id ID active and set its last_active to now
+                (a check-in).
+  deactivate  Mark the master with id ID inactive and, in the same transaction,
+                release everything it owned: its schedulers, change sources,
+                builder registrations, worker connections and build request
+                claims (never its builds). Other masters then take its work
+                over.
+  upgrade     Create multimaster's schema if the database has none, or upgrade
+                it to the current version; a database that Buildbot created is
+                left as it is.
+
+Every command takes --db URL, --json and --help.
+Exit codes: 0 success, 1 master not found, 2 bad usage or input, 3 database
+error.
+""");
+    }
+
+    @Test
+    void shouldPrintFindHelp() {
+        assertHelp("find", """
+Usage: multimaster find [-h] [--json] [--db=URL] NAME
+Print the id of the master named NAME, registering it if it is new (inactive,
+last_active = now), exactly as a master does when it starts (Buildbot's
+findMasterId).
+Because it registers, it also creates the schema when the database has none, as
+a starting master would.
+      NAME       The master's name, usually hostname:basedir; compared exactly.
+      --db=URL   Database URL: a Buildbot db_url or a JDBC URL, e.g.
+                   sqlite:///state.sqlite
+                   postgresql://user:pass@host/db
+                   mysql://user:pass@host/db
+                 Default: $MULTIMASTER_DB, else sqlite:///state.sqlite in the
+                   working directory.
+  -h, --help     Show this help and exit.
+      --json     Print JSON (keys sorted, as Buildbot's data API does).
+""");
+    }
+
+    @Test
+    void shouldPrintShowHelp() {
+        assertHelp("show", """
+Usage: multimaster show [-h] [--json] [--db=URL] ID
+Print the master with id ID.
+Read-only: a database without schema (or a SQLite file that does not exist) is
+an error, never created.
+      ID         The master id, as 'multimaster list' shows it.
+      --db=URL   Database URL: a Buildbot db_url or a JDBC URL, e.g.
+                   sqlite:///state.sqlite
+                   postgresql://user:pass@host/db
+                   mysql://user:pass@host/db
+                 Default: $MULTIMASTER_DB, else sqlite:///state.sqlite in the
+                   working directory.
+  -h, --help     Show this help and exit.
+      --json     Print JSON (keys sorted, as Buildbot's data API does).
+""");
+    }
+
+    @Test
+    void shouldPrintListHelp() {
+        assertHelp("list", """
+Usage: multimaster list [-h] [--json] [--db=URL] [--limit=N] [--offset=N]
+                        [--filter=FIELD[__OP]=VALUE]... [--order=FIELD]...
+                        [--active | --inactive]
+Print the masters, in id order unless --order is given.
+Fields: masterid (integer), name (string), active (boolean: true/false, yes/no,
+on/off, 1/0), last_active (epoch seconds).
+Read-only: a database without schema (or a SQLite file that does not exist) is
+an error, never created.
+      --active        Only active masters.
+      --db=URL        Database URL: a Buildbot db_url or a JDBC URL, e.g.
+                        sqlite:///state.sqlite
+                        postgresql://user:pass@host/db
+                        mysql://user:pass@host/db
+                      Default: $MULTIMASTER_DB, else sqlite:///state.sqlite in
+                        the working directory.
+      --filter=FIELD[__OP]=VALUE
+                      Only masters whose FIELD matches; repeatable (all filters
+                        must match).
+  -h, --help          Show this help and exit.
+      --inactive      Only inactive masters.
+      --json          Print JSON (keys sorted, as Buildbot's data API does).
+      --limit=N       Print at most N masters.
+      --offset=N      Skip the first N masters (default 0).
+      --order=FIELD   Sort by FIELD; -FIELD sorts descending. Repeat for
+                        several keys.
+
+Filter operators: eq ne lt le gt ge contains in notin; FIELD=VALUE means
+FIELD__eq=VALUE.
+Repeating a filter on the same field and operator gives several values: for eq
+and in the master must match one of them, for ne and notin none of them.
+
+Examples:
+  multimaster list --active --order -last_active
+  multimaster list --filter name__contains=build --limit 10
+  multimaster list --filter masterid=1 --filter masterid=3 --json
+""");
+    }
+
+    @Test
+    void shouldPrintActivateHelp() {
+        assertHelp("activate", """
+Usage: multimaster activate [-h] [--json] [--db=URL] ID
+Mark the master with id ID active and set its last_active to now (a check-in).
+Prints whether its state changed; an active master stays active and only its
+last_active moves.
+Needs an existing database: a database without schema (or a SQLite file that
+does not exist) is an error, never created, since it cannot hold the master.
+      ID         The master id, as 'multimaster list' shows it.
+      --db=URL   Database URL: a Buildbot db_url or a JDBC URL, e.g.
+                   sqlite:///state.sqlite
+                   postgresql://user:pass@host/db
+                   mysql://user:pass@host/db
+                 Default: $MULTIMASTER_DB, else sqlite:///state.sqlite in the
+                   working directory.
+  -h, --help     Show this help and exit.
+      --json     Print JSON (keys sorted, as Buildbot's data API does).
+""");
+    }
+
+    @Test
+    void shouldPrintDeactivateHelp() {
+        assertHelp("deactivate", """
+Usage: multimaster deactivate [-h] [--json] [--db=URL] ID
+Mark the master with id ID inactive and, in the same transaction, release
+everything it owned: its schedulers, change sources, builder registrations,
+worker connections and build request claims (never its builds). Other masters
+then take its work over.
+Prints whether its state changed. Use it only for a master that is really
+stopped: a running master marks itself active again at its next check-in.
+Needs an existing database: a database without schema (or a SQLite file that
+does not exist) is an error, never created, since it cannot hold the master.
+      ID         The master id, as 'multimaster list' shows it.
+      --db=URL   Database URL: a Buildbot db_url or a JDBC URL, e.g.
+                   sqlite:///state.sqlite
+                   postgresql://user:pass@host/db
+                   mysql://user:pass@host/db
+                 Default: $MULTIMASTER_DB, else sqlite:///state.sqlite in the
+                   working directory.
+  -h, --help     Show this help and exit.
+      --json     Print JSON (keys sorted, as Buildbot's data API does).
+""");
+    }
+
+    @Test
+    void shouldPrintUpgradeHelp() {
+        assertHelp("upgrade", """
+Usage: multimaster upgrade [-h] [--json] [--db=URL]
+Create multimaster's schema if the database has none, or upgrade it to the
+current version; a database that Buildbot created is left as it is.
+Then mark every master active with last_active 0 (Buildbot's upgrade-master
+does the same), so that the next master to start sees them all as expired and
+cleans up after them.
+Run it while no master is running.
+      --db=URL   Database URL: a Buildbot db_url or a JDBC URL, e.g.
+                   sqlite:///state.sqlite
+                   postgresql://user:pass@host/db
+                   mysql://user:pass@host/db
+                 Default: $MULTIMASTER_DB, else sqlite:///state.sqlite in the
+                   working directory.
+  -h, --help     Show this help and exit.
+      --json     Print JSON (keys sorted, as Buildbot's data API does).
+""");
+    }
+
+    private void assertHelp(String command, String expected) {
+        for (String flag : List.of("--help", "-h")) {
+            List<String> args = new ArrayList<>();
+            if (!command.isEmpty()) {
+                args.add(command);
+            }
+            args.add(flag);
+            Cli.Result result = cli.run(args.toArray(String[]::new));
+            assertThat(result.exitCode()).as("exit code of %s", args).isZero();
+            assertThat(result.err()).as("stderr of %s", args).isEmpty();
+            assertThat(result.out()).as("help of %s", args).isEqualTo(expected);
+        }
+    }
+}
