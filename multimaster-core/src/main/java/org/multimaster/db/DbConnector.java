@@ -2,7 +2,9 @@ package org.multimaster.db;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import org.multimaster.db.internal.JdbcDbConnector;
 
 /**
@@ -39,6 +41,18 @@ public interface DbConnector extends AutoCloseable {
     /** The masters connector. */
     MastersConnector masters();
 
+    /** The schedulers connector. */
+    SchedulersConnector schedulers();
+
+    /** The change sources connector. */
+    ChangeSourcesConnector changeSources();
+
+    /** Where "now" comes from for check-ins and expiry. */
+    TimeSource timeSource();
+
+    /** Reads the database server's current time (whole seconds), e.g. to measure clock skew. */
+    CompletableFuture<Instant> databaseNow();
+
     /** The database this connector is open on (prints without password). */
     DatabaseUrl url();
 
@@ -66,6 +80,7 @@ public interface DbConnector extends AutoCloseable {
         private Duration connectionTimeout = Duration.ofSeconds(10);
         private Duration busyTimeout = Duration.ofSeconds(10);
         private boolean migrate = true;
+        private TimeSource timeSource = TimeSource.APPLICATION;
 
         private Builder() {}
 
@@ -105,6 +120,12 @@ public interface DbConnector extends AutoCloseable {
             return this;
         }
 
+        /** Sets where "now" comes from; default {@link TimeSource#APPLICATION}, the clock. */
+        public Builder timeSource(TimeSource timeSource) {
+            this.timeSource = Objects.requireNonNull(timeSource, "timeSource");
+            return this;
+        }
+
         /**
          * Sets whether opening creates or upgrades multimaster's own schema (default true). When
          * false, a database without a {@code masters} table is refused.
@@ -125,7 +146,7 @@ public interface DbConnector extends AutoCloseable {
          */
         public DbConnector open() {
             return JdbcDbConnector.open(
-                    DatabaseUrl.parse(url), clock, poolSize, connectionTimeout, busyTimeout, migrate);
+                    DatabaseUrl.parse(url), clock, timeSource, poolSize, connectionTimeout, busyTimeout, migrate);
         }
 
         private static Duration positive(Duration d, String what) {

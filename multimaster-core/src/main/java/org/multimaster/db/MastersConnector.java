@@ -1,5 +1,6 @@
 package org.multimaster.db;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -86,4 +87,24 @@ public interface MastersConnector {
      * @return a future that completes when the change is committed
      */
     CompletableFuture<Void> setAllMastersActiveLongTimeAgo();
+
+    /**
+     * Returns the active masters whose last check-in is older than {@code expiry}: those with
+     * {@code last_active < now - expiry} (a master exactly {@code expiry} old is not expired), in id
+     * order. Goes beyond Buildbot: one indexed query on a multimaster schema.
+     *
+     * @param expiry how long a master may go without checking in
+     * @throws IllegalArgumentException at once if {@code expiry} is not positive
+     */
+    CompletableFuture<List<MasterModel>> getExpiredMasters(Duration expiry);
+
+    /**
+     * Deletes the masters that have been inactive for longer than {@code inactiveFor} and that no
+     * row references any more (no build, no link). Goes beyond Buildbot.
+     *
+     * @param inactiveFor how long a master must have been inactive
+     * @return the masters deleted, in id order
+     * @throws IllegalArgumentException at once if {@code inactiveFor} is negative
+     */
+    CompletableFuture<List<MasterModel>> pruneMasters(Duration inactiveFor);
 }

@@ -35,6 +35,9 @@ abstract class Dialect {
         return expression;
     }
 
+    /** An expression for the database server's current time in whole epoch seconds. */
+    abstract String currentEpochSeconds();
+
     /** A condition that is true when the parameter {@code ?} is a substring of the column, case-sensitively. */
     abstract String containsParameter(String column);
 
@@ -52,6 +55,11 @@ abstract class Dialect {
         @Override
         String forUpdate() {
             return "";
+        }
+
+        @Override
+        String currentEpochSeconds() {
+            return "CAST(strftime('%s', 'now') AS INTEGER)";
         }
 
         @Override
@@ -85,6 +93,12 @@ abstract class Dialect {
         String containsParameter(String column) {
             return "strpos(" + column + ", ?) > 0";
         }
+
+        @Override
+        String currentEpochSeconds() {
+            // clock_timestamp(), not now(): now() is frozen at the start of the transaction.
+            return "CAST(FLOOR(EXTRACT(EPOCH FROM clock_timestamp())) AS BIGINT)";
+        }
     }
 
     static final class MySqlDialect extends Dialect {
@@ -103,6 +117,11 @@ abstract class Dialect {
         @Override
         String containsParameter(String column) {
             return "INSTR(" + binaryText(column) + ", " + binaryText("?") + ") > 0";
+        }
+
+        @Override
+        String currentEpochSeconds() {
+            return "UNIX_TIMESTAMP()";
         }
 
         @Override

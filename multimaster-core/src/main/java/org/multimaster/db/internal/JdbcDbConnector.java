@@ -6,13 +6,18 @@ import com.zaxxer.hikari.pool.HikariPool;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.multimaster.db.ChangeSourcesConnector;
 import org.multimaster.db.DatabaseKind;
 import org.multimaster.db.DatabaseUnavailableException;
 import org.multimaster.db.DatabaseUrl;
 import org.multimaster.db.DbConnector;
 import org.multimaster.db.MastersConnector;
 import org.multimaster.db.MultimasterException;
+import org.multimaster.db.SchedulersConnector;
+import org.multimaster.db.TimeSource;
 
 /**
  * The JDBC implementation of {@link DbConnector}: a HikariCP pool, one {@link SqlExecutor} whose
@@ -22,26 +27,41 @@ public final class JdbcDbConnector implements DbConnector {
 
     private final DatabaseUrl url;
     private final Clock clock;
+    private final TimeSource timeSource;
+    private final Dialect dialect;
     private final HikariDataSource dataSource;
     private final SqlExecutor sql;
     private final Schema schema;
     private final JdbcMastersConnector masters;
+    private final JdbcSchedulers schedulers;
+    private final JdbcChangeSources changeSources;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private JdbcDbConnector(
-            DatabaseUrl url, Clock clock, HikariDataSource dataSource, Dialect dialect, Schema schema, int threads) {
+            DatabaseUrl url,
+            Clock clock,
+            TimeSource timeSource,
+            HikariDataSource dataSource,
+            Dialect dialect,
+            Schema schema,
+            int threads) {
         this.url = url;
         this.clock = clock;
+        this.timeSource = timeSource;
+        this.dialect = dialect;
         this.dataSource = dataSource;
         this.schema = schema;
         this.sql = new SqlExecutor(dataSource, url, threads);
-        this.masters = new JdbcMastersConnector(sql, dialect, schema, clock);
+        this.masters = new JdbcMastersConnector(sql, dialect, schema, new Now(timeSource, clock, dialect));
+        this.schedulers = new JdbcSchedulers(JdbcComponents.schedulers(sql));
+        this.changeSources = new JdbcChangeSources(JdbcComponents.changeSources(sql));
     }
 
     /** Opens a connector; see {@link DbConnector.Builder#open()}. */
     public static DbConnector open(
             DatabaseUrl url,
             Clock clock,
+            TimeSource timeSource,
             int poolSize,
             Duration connectionTimeout,
             Duration busyTimeout,
@@ -50,7 +70,7 @@ public final class JdbcDbConnector implements DbConnector {
         HikariDataSource dataSource = createPool(url, poolSize, connectionTimeout, busyTimeout);
         try {
             Schema schema = Schema.prepare(dataSource, dialect, url, migrate);
-            return new JdbcDbConnector(url, clock, dataSource, dialect, schema, poolSize);
+            return new JdbcDbConnector(url, clock, timeSource, dataSource, dialect, schema, poolSize);
         } catch (SQLException e) {
             dataSource.close();
             String message = "cannot read the schema of " + url + ": " + SqlExecutor.describe(e);
@@ -100,6 +120,32 @@ public final class JdbcDbConnector implements DbConnector {
     @Override
     public MastersConnector masters() {
         return masters;
+    }
+
+    @Override
+    public SchedulersConnector schedulers() {
+        return schedulers;
+    }
+
+    @Override
+    public ChangeSourcesConnector changeSources() {
+        return changeSources;
+    }
+
+    @Override
+    public TimeSource timeSource() {
+        return timeSource;
+    }
+
+    @Override
+    public CompletableFuture<Instant> databaseNow() {
+        return sql.autoCommit("read the database clock", connection -> {
+            try (java.sql.Statement statement = connection.createStatement();
+                    java.sql.ResultSet rs = statement.executeQuery("SELECT " + dialect.currentEpochSeconds())) {
+                rs.next();
+                return Instant.ofEpochSecond(rs.getLong(1));
+            }
+        });
     }
 
     @Override

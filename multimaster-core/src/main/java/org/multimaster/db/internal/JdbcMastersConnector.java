@@ -5,17 +5,18 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 import org.multimaster.db.ListResult;
 import org.multimaster.db.MasterModel;
 import org.multimaster.db.MastersConnector;
-import org.multimaster.db.MultimasterException;
 import org.multimaster.db.ResultSpec;
 
 /**
@@ -70,44 +71,47 @@ final class JdbcMastersConnector implements MastersConnector {
             new LinkTable("scheduler_masters", "DELETE FROM scheduler_masters WHERE masterid = ?", null),
             new LinkTable("changesource_masters", "DELETE FROM changesource_masters WHERE masterid = ?", null));
 
+    /** Tables whose rows keep a master from being pruned, with their master column. */
+    private static final List<String> REFERENCING_TABLES = List.of(
+            "builds",
+            "builder_masters",
+            "connected_workers",
+            "buildrequest_claims",
+            "scheduler_masters",
+            "changesource_masters");
+
     private final SqlExecutor sql;
     private final Dialect dialect;
-    private final Clock clock;
+    private final Now now;
     private final List<String> linkDeletes;
+    private final String unreferenced;
 
-    JdbcMastersConnector(SqlExecutor sql, Dialect dialect, Schema schema, Clock clock) {
+    JdbcMastersConnector(SqlExecutor sql, Dialect dialect, Schema schema, Now now) {
         this.sql = sql;
         this.dialect = dialect;
-        this.clock = clock;
+        this.now = now;
         this.linkDeletes = LINK_TABLES.stream()
                 .filter(t -> schema.has(t.table()) && (t.alsoRequires() == null || schema.has(t.alsoRequires())))
                 .map(LinkTable::delete)
                 .toList();
+        this.unreferenced = REFERENCING_TABLES.stream()
+                .filter(schema::has)
+                .map(t -> " AND NOT EXISTS (SELECT 1 FROM " + t + " WHERE " + t + ".masterid = masters.id)")
+                .collect(Collectors.joining());
     }
 
     @Override
     public CompletableFuture<Long> findMasterId(String name) {
-        requireName(name);
-        String hash = NameHash.of(name);
-        return sql.autoCommit("register master '" + name + "'", connection -> {
-            Long id = selectIdByHash(connection, hash);
-            if (id != null) {
-                return id;
-            }
-            try {
-                return insert(connection, name, hash);
-            } catch (SQLException e) {
-                if (!SqlErrors.isDuplicateKey(e)) {
-                    throw e;
-                }
-                // Another thread or process registered the same name between our SELECT and INSERT.
-                Long winner = selectIdByHash(connection, hash);
-                if (winner == null) {
-                    throw e;
-                }
-                return winner;
-            }
-        });
+        NamedRows.requireName(name, "master");
+        return sql.autoCommit(
+                "register master '" + name + "'",
+                connection -> NamedRows.findOrInsert(
+                        connection,
+                        "masters",
+                        name,
+                        ", active, last_active",
+                        ", 0, " + now.sql(),
+                        (insert, index) -> now.bind(insert, index)));
     }
 
     @Override
@@ -118,10 +122,9 @@ final class JdbcMastersConnector implements MastersConnector {
                 return false;
             }
             if (active) {
-                try (PreparedStatement update =
-                        connection.prepareStatement("UPDATE masters SET active = 1, last_active = ? WHERE id = ?")) {
-                    update.setLong(1, now());
-                    update.setLong(2, masterId);
+                try (PreparedStatement update = connection.prepareStatement(
+                        "UPDATE masters SET active = 1, last_active = " + now.sql() + " WHERE id = ?")) {
+                    update.setLong(now.bind(update, 1), masterId);
                     update.executeUpdate();
                 }
             } else {
@@ -169,7 +172,9 @@ final class JdbcMastersConnector implements MastersConnector {
     public CompletableFuture<ListResult<MasterModel>> getMasters(ResultSpec spec) {
         Objects.requireNonNull(spec, "spec");
         SpecQuery query = SpecQuery.of("masters", FIELDS, dialect, spec);
-        return sql.transaction("query masters", connection -> {
+        // Auto-commit: on SQLite every transaction here takes the write lock (IMMEDIATE), which a
+        // read must not hold; the count and the page may straddle a concurrent write, as in Buildbot.
+        return sql.autoCommit("query masters", connection -> {
             long total;
             try (PreparedStatement count = connection.prepareStatement(query.countSql())) {
                 query.bind(count, false);
@@ -199,11 +204,56 @@ final class JdbcMastersConnector implements MastersConnector {
         });
     }
 
-    private long now() {
-        return clock.instant().getEpochSecond();
+    @Override
+    public CompletableFuture<List<MasterModel>> getExpiredMasters(Duration expiry) {
+        Objects.requireNonNull(expiry, "expiry");
+        if (expiry.isNegative() || expiry.isZero()) {
+            throw new IllegalArgumentException("expiry " + expiry + " must be positive");
+        }
+        return sql.autoCommit("find expired masters", connection -> {
+            // Served by the (active, last_active) index on a multimaster schema.
+            try (PreparedStatement select = connection.prepareStatement("SELECT " + COLUMNS
+                    + " FROM masters WHERE active = 1 AND last_active < " + now.minusSql() + " ORDER BY id")) {
+                now.bindMinus(select, 1, expiry);
+                try (ResultSet rs = select.executeQuery()) {
+                    return readAll(rs);
+                }
+            }
+        });
     }
 
-    private Boolean lockState(Connection connection, long masterId) throws SQLException {
+    @Override
+    public CompletableFuture<List<MasterModel>> pruneMasters(Duration inactiveFor) {
+        Objects.requireNonNull(inactiveFor, "inactiveFor");
+        if (inactiveFor.isNegative()) {
+            throw new IllegalArgumentException("inactive-for " + inactiveFor + " must not be negative");
+        }
+        String condition = " WHERE active = 0 AND last_active < " + now.minusSql() + unreferenced;
+        return sql.transaction("prune inactive masters", connection -> {
+            List<MasterModel> pruned;
+            try (PreparedStatement select = connection.prepareStatement(
+                    "SELECT " + COLUMNS + " FROM masters" + condition + " ORDER BY id" + dialect.forUpdate())) {
+                now.bindMinus(select, 1, inactiveFor);
+                try (ResultSet rs = select.executeQuery()) {
+                    pruned = readAll(rs);
+                }
+            }
+            List<MasterModel> deleted = new ArrayList<>();
+            for (MasterModel master : pruned) {
+                // The conditions are checked again row by row: a build may have been recorded since.
+                try (PreparedStatement delete =
+                        connection.prepareStatement("DELETE FROM masters" + condition + " AND id = ?")) {
+                    delete.setLong(now.bindMinus(delete, 1, inactiveFor), master.id());
+                    if (delete.executeUpdate() == 1) {
+                        deleted.add(master);
+                    }
+                }
+            }
+            return deleted;
+        });
+    }
+
+    private @Nullable Boolean lockState(Connection connection, long masterId) throws SQLException {
         try (PreparedStatement select =
                 connection.prepareStatement("SELECT active FROM masters WHERE id = ?" + dialect.forUpdate())) {
             select.setLong(1, masterId);
@@ -211,36 +261,6 @@ final class JdbcMastersConnector implements MastersConnector {
                 return rs.next() ? rs.getInt(1) != 0 : null;
             }
         }
-    }
-
-    private static Long selectIdByHash(Connection connection, String hash) throws SQLException {
-        try (PreparedStatement select = connection.prepareStatement("SELECT id FROM masters WHERE name_hash = ?")) {
-            select.setString(1, hash);
-            try (ResultSet rs = select.executeQuery()) {
-                return rs.next() ? rs.getLong(1) : null;
-            }
-        }
-    }
-
-    private long insert(Connection connection, String name, String hash) throws SQLException {
-        try (PreparedStatement insert = connection.prepareStatement(
-                "INSERT INTO masters (name, name_hash, active, last_active) VALUES (?, ?, 0, ?)",
-                Statement.RETURN_GENERATED_KEYS)) {
-            insert.setString(1, name);
-            insert.setString(2, hash);
-            insert.setLong(3, now());
-            insert.executeUpdate();
-            try (ResultSet keys = insert.getGeneratedKeys()) {
-                if (keys.next()) {
-                    return keys.getLong(1);
-                }
-            }
-        }
-        Long id = selectIdByHash(connection, hash);
-        if (id == null) {
-            throw new MultimasterException("master '" + name + "' was inserted but cannot be read back");
-        }
-        return id;
     }
 
     private static List<MasterModel> readAll(ResultSet rs) throws SQLException {
@@ -259,12 +279,6 @@ final class JdbcMastersConnector implements MastersConnector {
                 Instant.ofEpochSecond(rs.getLong("last_active")));
     }
 
-    static void requireName(String name) {
-        Objects.requireNonNull(name, "name");
-        if (name.isBlank()) {
-            throw new IllegalArgumentException("name must not be blank");
-        }
-    }
-
-    private record LinkTable(String table, String delete, String alsoRequires) {}
+    private record LinkTable(
+            String table, String delete, @Nullable String alsoRequires) {}
 }

@@ -11,19 +11,29 @@ final class SqlErrors {
     private static final int SQLITE_BUSY = 5;
     private static final int SQLITE_LOCKED = 6;
     private static final int SQLITE_CONSTRAINT = 19;
+    private static final int SQLITE_CONSTRAINT_FOREIGNKEY = 787;
+    private static final int MYSQL_DUPLICATE_ENTRY = 1062;
     private static final int MYSQL_LOCK_WAIT_TIMEOUT = 1205;
     private static final int MYSQL_DEADLOCK = 1213;
 
     private SqlErrors() {}
 
-    /** A unique or primary key violation (SQLState class 23, or SQLite's constraint code). */
+    /**
+     * A unique or primary key violation, as opposed to another integrity violation such as a
+     * foreign key: PostgreSQL's 23505, MySQL's error 1062, SQLite's unique and primary key codes.
+     */
     static boolean isDuplicateKey(SQLException e) {
         for (SQLException x = e; x != null; x = x.getNextException()) {
             String state = x.getSQLState();
-            if (state != null && state.startsWith("23")) {
+            if (isSqlite(x)) {
+                int code = x.getErrorCode();
+                if ((code & 0xff) == SQLITE_CONSTRAINT && code != SQLITE_CONSTRAINT_FOREIGNKEY) {
+                    return true;
+                }
+            } else if ("23505".equals(state) || x.getErrorCode() == MYSQL_DUPLICATE_ENTRY) {
                 return true;
-            }
-            if (isSqlite(x) && (x.getErrorCode() & 0xff) == SQLITE_CONSTRAINT) {
+            } else if (state != null && state.startsWith("23") && x.getErrorCode() == 0 && !"23503".equals(state)) {
+                // Another driver's unique violation without a vendor code.
                 return true;
             }
         }

@@ -82,6 +82,39 @@ public abstract class TestDatabase {
 
     protected abstract void wipe() throws SQLException;
 
+    /**
+     * Takes a lock that blocks every write to {@code masters} (and, on SQLite, to the whole
+     * database) until the returned handle is closed: a database that stops answering, as during
+     * an outage, without stopping the shared server.
+     */
+    public AutoCloseable lockMastersTable() throws SQLException {
+        Connection connection = connect();
+        try (Statement s = connection.createStatement()) {
+            switch (kind) {
+                case SQLITE -> s.execute("BEGIN IMMEDIATE");
+                case POSTGRESQL -> {
+                    connection.setAutoCommit(false);
+                    s.execute("LOCK TABLE masters IN ACCESS EXCLUSIVE MODE");
+                }
+                case MYSQL -> s.execute("LOCK TABLES masters WRITE");
+            }
+        } catch (SQLException e) {
+            connection.close();
+            throw e;
+        }
+        return () -> {
+            try (connection) {
+                try (Statement s = connection.createStatement()) {
+                    switch (kind) {
+                        case SQLITE -> s.execute("ROLLBACK");
+                        case POSTGRESQL -> connection.rollback();
+                        case MYSQL -> s.execute("UNLOCK TABLES");
+                    }
+                }
+            }
+        };
+    }
+
     @Override
     public String toString() {
         return kind.toString();

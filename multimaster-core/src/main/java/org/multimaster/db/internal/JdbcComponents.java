@@ -1,0 +1,193 @@
+package org.multimaster.db.internal;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
+import org.multimaster.db.AlreadyClaimedException;
+import org.multimaster.db.MultimasterException;
+
+/**
+ * The claimable components, schedulers and change sources, over JDBC: a named table plus a link
+ * table whose primary key is the component id, so at most one master can hold each.
+ *
+ * <p>Claim ({@link #setMaster} with a master id):
+ *
+ * <ol>
+ *   <li>insert the link row; if that succeeds, the claim is won;
+ *   <li>on a primary key violation, read the current owner: if the link has gone meanwhile, start
+ *       again; if the owner is the claimant, the claim is a no-op;
+ *   <li>if the owner is inactive, move the link to the claimant with an update that only matches
+ *       while that same inactive master still owns it, so of several claimants exactly one wins
+ *       (the others start again and find the new owner);
+ *   <li>otherwise fail with {@link AlreadyClaimedException} naming the owner.
+ * </ol>
+ *
+ * <p>Thread-safe.
+ */
+final class JdbcComponents {
+
+    /** One row of a component table with its owner. */
+    record Row(
+            long id, String name, boolean enabled, @Nullable Long masterId) {}
+
+    private static final int MAX_CLAIM_ROUNDS = 5;
+
+    private final SqlExecutor sql;
+    private final String label;
+    private final String table;
+    private final String linkTable;
+    private final String idColumn;
+    private final boolean hasEnabled;
+    private final String select;
+
+    JdbcComponents(SqlExecutor sql, String label, String table, String linkTable, String idColumn, boolean hasEnabled) {
+        this.sql = sql;
+        this.label = label;
+        this.table = table;
+        this.linkTable = linkTable;
+        this.idColumn = idColumn;
+        this.hasEnabled = hasEnabled;
+        this.select = "SELECT c.id, c.name, " + (hasEnabled ? "c.enabled" : "1") + " AS enabled, l.masterid FROM "
+                + table + " c LEFT JOIN " + linkTable + " l ON l." + idColumn + " = c.id";
+    }
+
+    static JdbcComponents schedulers(SqlExecutor sql) {
+        return new JdbcComponents(sql, "scheduler", "schedulers", "scheduler_masters", "schedulerid", true);
+    }
+
+    static JdbcComponents changeSources(SqlExecutor sql) {
+        return new JdbcComponents(
+                sql, "change source", "changesources", "changesource_masters", "changesourceid", false);
+    }
+
+    CompletableFuture<Long> findId(String name) {
+        NamedRows.requireName(name, label);
+        return sql.autoCommit(
+                "register " + label + " '" + name + "'",
+                connection -> NamedRows.findOrInsert(connection, table, name, "", "", (insert, index) -> {}));
+    }
+
+    CompletableFuture<Void> setMaster(long componentId, @Nullable Long masterId) {
+        if (masterId == null) {
+            return sql.autoCommit("release " + label + " " + componentId, connection -> {
+                try (PreparedStatement delete =
+                        connection.prepareStatement("DELETE FROM " + linkTable + " WHERE " + idColumn + " = ?")) {
+                    delete.setLong(1, componentId);
+                    delete.executeUpdate();
+                }
+                return null;
+            });
+        }
+        long claimant = masterId;
+        return sql.autoCommit("claim " + label + " " + componentId + " for master " + claimant, connection -> {
+            for (int round = 0; round < MAX_CLAIM_ROUNDS; round++) {
+                if (tryInsertLink(connection, componentId, claimant)) {
+                    return null;
+                }
+                Owner owner = readOwner(connection, componentId);
+                if (owner == null) {
+                    continue; // released between our insert and our read: try again
+                }
+                if (owner.id() == claimant) {
+                    return null;
+                }
+                if (owner.active()) {
+                    throw new AlreadyClaimedException(label, componentId, owner.id(), owner.name());
+                }
+                if (takeOver(connection, componentId, owner.id(), claimant)) {
+                    return null;
+                }
+            }
+            throw new MultimasterException("cannot claim " + label + " " + componentId + " for master " + claimant
+                    + ": its owner kept changing; try again");
+        });
+    }
+
+    CompletableFuture<Optional<Row>> get(long componentId) {
+        return sql.autoCommit("read " + label + " " + componentId, connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(select + " WHERE c.id = ?")) {
+                statement.setLong(1, componentId);
+                List<Row> rows = readAll(statement);
+                return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
+            }
+        });
+    }
+
+    CompletableFuture<List<Row>> list(@Nullable Boolean active, @Nullable Long masterId) {
+        List<String> conditions = new ArrayList<>();
+        if (Boolean.TRUE.equals(active)) {
+            conditions.add("l.masterid IS NOT NULL");
+        } else if (Boolean.FALSE.equals(active)) {
+            conditions.add("l.masterid IS NULL");
+        }
+        if (masterId != null) {
+            conditions.add("l.masterid = ?");
+        }
+        String query =
+                select + (conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions)) + " ORDER BY c.id";
+        return sql.autoCommit("list " + label + "s", connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(query)) {
+                if (masterId != null) {
+                    statement.setLong(1, masterId);
+                }
+                return readAll(statement);
+            }
+        });
+    }
+
+    private boolean tryInsertLink(Connection connection, long componentId, long masterId) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement(
+                "INSERT INTO " + linkTable + " (" + idColumn + ", masterid) VALUES (?, ?)")) {
+            insert.setLong(1, componentId);
+            insert.setLong(2, masterId);
+            insert.executeUpdate();
+            return true;
+        } catch (SQLException e) {
+            if (SqlErrors.isDuplicateKey(e)) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    private @Nullable Owner readOwner(Connection connection, long componentId) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement("SELECT m.id, m.name, m.active FROM " + linkTable
+                + " l JOIN masters m ON m.id = l.masterid WHERE l." + idColumn + " = ?")) {
+            select.setLong(1, componentId);
+            try (ResultSet rs = select.executeQuery()) {
+                return rs.next() ? new Owner(rs.getLong(1), rs.getString(2), rs.getInt(3) != 0) : null;
+            }
+        }
+    }
+
+    private boolean takeOver(Connection connection, long componentId, long inactiveOwner, long claimant)
+            throws SQLException {
+        try (PreparedStatement update = connection.prepareStatement("UPDATE " + linkTable + " SET masterid = ? WHERE "
+                + idColumn + " = ? AND masterid = ? AND masterid IN (SELECT id FROM masters WHERE active = 0)")) {
+            update.setLong(1, claimant);
+            update.setLong(2, componentId);
+            update.setLong(3, inactiveOwner);
+            return update.executeUpdate() == 1;
+        }
+    }
+
+    private List<Row> readAll(PreparedStatement statement) throws SQLException {
+        List<Row> rows = new ArrayList<>();
+        try (ResultSet rs = statement.executeQuery()) {
+            while (rs.next()) {
+                long owner = rs.getLong("masterid");
+                Long masterId = rs.wasNull() ? null : owner;
+                rows.add(new Row(rs.getLong("id"), rs.getString("name"), rs.getInt("enabled") != 0, masterId));
+            }
+        }
+        return rows;
+    }
+
+    private record Owner(long id, String name, boolean active) {}
+}

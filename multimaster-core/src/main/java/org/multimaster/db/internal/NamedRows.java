@@ -1,0 +1,94 @@
+package org.multimaster.db.internal;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+import org.multimaster.db.MultimasterException;
+
+/**
+ * Find-or-register of a row identified by a name through its {@code name_hash} (masters,
+ * schedulers, change sources), safe under races between threads and processes:
+ *
+ * <ol>
+ *   <li>look the name up by its SHA-1 in {@code name_hash} (unique index);
+ *   <li>if absent, insert it;
+ *   <li>if the insert hits the unique index, someone registered the name first: look it up again.
+ * </ol>
+ *
+ * Runs with auto-commit, so the second lookup sees the winner's committed row on every database.
+ */
+final class NamedRows {
+
+    /** Binds the values of a table's extra columns, starting at {@code index}. */
+    @FunctionalInterface
+    interface Binder {
+        void bind(PreparedStatement statement, int index) throws SQLException;
+    }
+
+    private NamedRows() {}
+
+    static void requireName(@Nullable String name, String what) {
+        Objects.requireNonNull(name, what + " name");
+        if (name.isBlank()) {
+            throw new IllegalArgumentException(what + " name must not be blank");
+        }
+    }
+
+    /**
+     * Returns the id of the row named {@code name} in {@code table}, inserting it first if needed.
+     *
+     * @param extraColumns further columns to insert, e.g. {@code ", active, last_active"}
+     * @param extraValues their placeholders, e.g. {@code ", 0, ?"}
+     */
+    static long findOrInsert(
+            Connection connection, String table, String name, String extraColumns, String extraValues, Binder extra)
+            throws SQLException {
+        String hash = NameHash.of(name);
+        Long id = selectId(connection, table, hash);
+        if (id != null) {
+            return id;
+        }
+        try (PreparedStatement insert = connection.prepareStatement(
+                "INSERT INTO " + table + " (name, name_hash" + extraColumns + ") VALUES (?, ?" + extraValues + ")",
+                Statement.RETURN_GENERATED_KEYS)) {
+            insert.setString(1, name);
+            insert.setString(2, hash);
+            extra.bind(insert, 3);
+            insert.executeUpdate();
+            try (ResultSet keys = insert.getGeneratedKeys()) {
+                if (keys.next()) {
+                    return keys.getLong(1);
+                }
+            }
+        } catch (SQLException e) {
+            if (!SqlErrors.isDuplicateKey(e)) {
+                throw e;
+            }
+            // Another thread or process registered the same name between our SELECT and INSERT.
+            Long winner = selectId(connection, table, hash);
+            if (winner == null) {
+                throw e;
+            }
+            return winner;
+        }
+        Long inserted = selectId(connection, table, hash);
+        if (inserted == null) {
+            throw new MultimasterException(table + " row '" + name + "' was inserted but cannot be read back");
+        }
+        return inserted;
+    }
+
+    private static @Nullable Long selectId(Connection connection, String table, String hash) throws SQLException {
+        try (PreparedStatement select =
+                connection.prepareStatement("SELECT id FROM " + table + " WHERE name_hash = ?")) {
+            select.setString(1, hash);
+            try (ResultSet rs = select.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : null;
+            }
+        }
+    }
+}

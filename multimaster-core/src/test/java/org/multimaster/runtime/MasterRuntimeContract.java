@@ -1,0 +1,427 @@
+package org.multimaster.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.multimaster.db.DbConnector;
+import org.multimaster.db.MasterModel;
+import org.multimaster.db.MastersConnector;
+import org.multimaster.db.testing.TestDatabase;
+
+/**
+ * The lifecycle of SPEC §5 and the runtime rules of issue 3, on a fake clock, run against every
+ * database by a tiny subclass. Heartbeats are driven by the test ({@code autoHeartbeat(false)}).
+ */
+abstract class MasterRuntimeContract {
+
+    static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+    static final Duration INTERVAL = Duration.ofSeconds(60);
+    static final Duration EXPIRY = Duration.ofMinutes(10);
+
+    @TempDir
+    Path tempDir;
+
+    TestDatabase database;
+    FakeClock clock;
+    DbConnector db;
+    MastersConnector masters;
+    final List<AutoCloseable> toClose = new ArrayList<>();
+    final List<MasterEvent> events = new CopyOnWriteArrayList<>();
+    final List<MasterModel> housekept = new CopyOnWriteArrayList<>();
+
+    abstract TestDatabase database(Path tempDir);
+
+    @BeforeEach
+    void setUp() {
+        database = database(tempDir);
+        database.reset();
+        clock = new FakeClock(T0);
+        db = open();
+        masters = db.masters();
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        Collections.reverse(toClose);
+        for (AutoCloseable c : toClose) {
+            c.close();
+        }
+    }
+
+    DbConnector open() {
+        DbConnector connector = DbConnector.builder()
+                .url(database.url())
+                .clock(clock)
+                .poolSize(4)
+                .open();
+        toClose.add(connector);
+        return connector;
+    }
+
+    MasterRuntime.Builder runtime(String name) {
+        return runtime(db, name);
+    }
+
+    MasterRuntime.Builder runtime(DbConnector connector, String name) {
+        return MasterRuntime.builder(connector)
+                .name(name)
+                .heartbeatInterval(INTERVAL)
+                .expiry(EXPIRY)
+                .autoHeartbeat(false)
+                .events(events::add)
+                .housekeeping(housekept::add);
+    }
+
+    MasterRuntime started(MasterRuntime.Builder builder) {
+        MasterRuntime runtime = builder.build();
+        toClose.add(runtime);
+        runtime.start();
+        return runtime;
+    }
+
+    /** Registers a peer that checked in at {@code lastActive} and is still marked active. */
+    long peer(String name, Instant lastActive) {
+        Instant saved = clock.instant();
+        clock.set(lastActive);
+        long id = masters.findMasterId(name).join();
+        masters.setMasterState(id, true).join();
+        clock.set(saved);
+        return id;
+    }
+
+    MasterModel master(long id) {
+        return masters.getMaster(id).join().orElseThrow();
+    }
+
+    Set<Component> schedulers(String... names) {
+        Set<Component> set = new java.util.HashSet<>();
+        for (String n : names) {
+            set.add(Component.scheduler(n));
+        }
+        return set;
+    }
+
+    @Test
+    void shouldRegisterThenMarkActiveWithStartedEventOnStart() {
+        MasterRuntime runtime = started(runtime("host:/a"));
+
+        MasterModel self = master(runtime.masterId());
+        assertThat(self.name()).isEqualTo("host:/a");
+        assertThat(self.active()).isTrue();
+        assertThat(self.lastActive()).isEqualTo(T0);
+        assertThat(events)
+                .containsExactly(new MasterEvent(MasterEvent.Type.STARTED, runtime.masterId(), "host:/a", true));
+        assertThat(housekept).isEmpty();
+        assertThat(runtime.isActive()).isTrue();
+    }
+
+    @Test
+    void shouldCleanOwnStaleClaimsAndHousekeepOnceWhenRestartedAfterACrash() {
+        long id = peer("host:/crashed", T0.minusSeconds(30));
+        long scheduler = db.schedulers().findSchedulerId("nightly").join();
+        db.schedulers().setSchedulerMaster(scheduler, id).join();
+
+        MasterRuntime runtime = started(runtime("host:/crashed"));
+
+        assertThat(runtime.masterId()).isEqualTo(id);
+        assertThat(housekept).extracting(MasterModel::id).containsExactly(id);
+        assertThat(events)
+                .containsExactly(
+                        new MasterEvent(MasterEvent.Type.STOPPED, id, "host:/crashed", false),
+                        new MasterEvent(MasterEvent.Type.STARTED, id, "host:/crashed", true));
+        assertThat(db.schedulers().getScheduler(scheduler).join().orElseThrow().masterId())
+                .as("the stale claim of the crashed run is released")
+                .isNull();
+    }
+
+    @Test
+    void shouldExpireAPeerOnlyWhenItsLastCheckInIsOlderThanTheExpiry() {
+        long peer = peer("host:/peer", T0);
+        MasterRuntime runtime = started(runtime("host:/a"));
+        events.clear();
+
+        clock.advance(EXPIRY);
+        runtime.heartbeat();
+        assertThat(master(peer).active()).as("exactly at the limit").isTrue();
+        assertThat(housekept).isEmpty();
+
+        clock.advance(Duration.ofSeconds(1));
+        runtime.heartbeat();
+        assertThat(master(peer).active()).isFalse();
+        assertThat(master(peer).lastActive())
+                .as("deactivation keeps last_active")
+                .isEqualTo(T0);
+        assertThat(housekept).extracting(MasterModel::id).containsExactly(peer);
+        assertThat(events).containsExactly(new MasterEvent(MasterEvent.Type.STOPPED, peer, "host:/peer", false));
+
+        clock.advance(INTERVAL);
+        runtime.heartbeat();
+        assertThat(housekept).as("housekeeping runs once per deactivation").hasSize(1);
+        assertThat(master(runtime.masterId()).lastActive()).isEqualTo(clock.instant());
+    }
+
+    @Test
+    void shouldExpireSilentPeersAtStartup() {
+        long dead = peer("host:/dead", T0.minus(EXPIRY).minusSeconds(1));
+        long alive = peer("host:/alive", T0.minus(EXPIRY));
+
+        started(runtime("host:/a"));
+
+        assertThat(master(dead).active()).isFalse();
+        assertThat(master(alive).active()).isTrue();
+        assertThat(housekept).extracting(MasterModel::id).containsExactly(dead);
+    }
+
+    @Test
+    void shouldTakeOverTheSchedulersOfAnExpiredPeer() {
+        long peer = peer("host:/peer", T0);
+        long nightly = db.schedulers().findSchedulerId("nightly").join();
+        db.schedulers().setSchedulerMaster(nightly, peer).join();
+        List<String> claims = new CopyOnWriteArrayList<>();
+        MasterRuntime runtime = started(runtime("host:/a")
+                .schedulers(List.of("nightly", "hourly"))
+                .changeSources(List.of("git"))
+                .claims(new ClaimListener() {
+                    @Override
+                    public void claimed(Component component) {
+                        claims.add("+" + component.name());
+                    }
+                }));
+
+        assertThat(runtime.ownedComponents())
+                .containsExactlyInAnyOrder(Component.scheduler("hourly"), Component.changeSource("git"));
+
+        clock.advance(EXPIRY.plusSeconds(1));
+        runtime.heartbeat();
+
+        assertThat(runtime.ownedComponents())
+                .containsExactlyInAnyOrder(
+                        Component.scheduler("hourly"), Component.scheduler("nightly"), Component.changeSource("git"));
+        assertThat(db.schedulers().getScheduler(nightly).join().orElseThrow().masterId())
+                .isEqualTo(runtime.masterId());
+        assertThat(claims).containsExactlyInAnyOrder("+hourly", "+git", "+nightly");
+    }
+
+    @Test
+    void shouldLearnItWasDeclaredDeadAndClaimAgainOnlyWhatIsFree() {
+        List<String> lost = new CopyOnWriteArrayList<>();
+        MasterRuntime runtime =
+                started(runtime("host:/a").schedulers(List.of("s1", "s2")).claims(new ClaimListener() {
+                    @Override
+                    public void lost(Component component, String reason) {
+                        lost.add(component.name());
+                    }
+                }));
+        assertThat(runtime.ownedComponents()).isEqualTo(schedulers("s1", "s2"));
+
+        // A peer declares this master dead (as after a long pause) and takes s1.
+        assertThat(masters.setMasterState(runtime.masterId(), false).join()).isTrue();
+        long other = peer("host:/other", T0);
+        long s1 = db.schedulers().findSchedulerId("s1").join();
+        db.schedulers().setSchedulerMaster(s1, other).join();
+        events.clear();
+
+        clock.advance(INTERVAL);
+        runtime.heartbeat();
+
+        assertThat(lost).containsExactlyInAnyOrder("s1", "s2");
+        assertThat(runtime.ownedComponents()).isEqualTo(schedulers("s2"));
+        assertThat(db.schedulers().getScheduler(s1).join().orElseThrow().masterId())
+                .isEqualTo(other);
+        assertThat(events)
+                .containsExactly(new MasterEvent(MasterEvent.Type.STARTED, runtime.masterId(), "host:/a", true));
+        assertThat(master(runtime.masterId()).active()).isTrue();
+    }
+
+    @Test
+    void shouldStopOwnedComponentsBeforePeersMayTakeThemOverWhenCheckInsKeepFailing() throws Exception {
+        Duration interval = Duration.ofSeconds(1);
+        Duration expiry = Duration.ofSeconds(4);
+        List<String> lost = new CopyOnWriteArrayList<>();
+        MasterRuntime runtime = started(runtime("host:/a")
+                .heartbeatInterval(interval)
+                .expiry(expiry)
+                .schedulers(List.of("s1"))
+                .claims(new ClaimListener() {
+                    @Override
+                    public void lost(Component component, String reason) {
+                        lost.add(component.name());
+                    }
+                }));
+        assertThat(runtime.ownedComponents()).isEqualTo(schedulers("s1"));
+
+        try (AutoCloseable outage = database.lockMastersTable()) {
+            for (int second = 1; second <= 2; second++) {
+                clock.advance(interval);
+                runtime.heartbeat(); // fails: the table is locked
+            }
+            assertThat(lost)
+                    .as("2 s without check-in, expiry 4 s: keep running")
+                    .isEmpty();
+            clock.advance(interval);
+            runtime.heartbeat();
+            assertThat(lost).as("3 s = expiry minus one interval: stop").containsExactly("s1");
+            assertThat(runtime.ownedComponents()).isEmpty();
+        }
+
+        clock.advance(interval);
+        runtime.heartbeat();
+        assertThat(runtime.ownedComponents())
+                .as("claimed again once the database is back")
+                .isEqualTo(schedulers("s1"));
+        assertThat(master(runtime.masterId()).lastActive()).isEqualTo(clock.instant());
+    }
+
+    @Test
+    void shouldKeepHeartbeatingAndCallOtherListenersWhenAHousekeepingListenerThrows() {
+        long peer = peer("host:/peer", T0);
+        AtomicInteger second = new AtomicInteger();
+        MasterRuntime runtime = started(runtime("host:/a")
+                .housekeeping(m -> {
+                    throw new IllegalStateException("listener bug");
+                })
+                .housekeeping(m -> second.incrementAndGet()));
+
+        clock.advance(EXPIRY.plusSeconds(1));
+        runtime.heartbeat();
+        clock.advance(INTERVAL);
+        runtime.heartbeat();
+
+        assertThat(master(peer).active()).isFalse();
+        assertThat(second).hasValue(1);
+        assertThat(housekept).hasSize(1);
+        assertThat(master(runtime.masterId()).lastActive()).isEqualTo(clock.instant());
+    }
+
+    @Test
+    void shouldReleaseClaimsAndMarkStoppedOnClose() {
+        MasterRuntime runtime =
+                started(runtime("host:/a").schedulers(List.of("s1")).changeSources(List.of("git")));
+        long id = runtime.masterId();
+        events.clear();
+
+        runtime.close();
+        runtime.close();
+
+        assertThat(master(id).active()).isFalse();
+        assertThat(db.schedulers().getSchedulers(true, null).join()).isEmpty();
+        assertThat(db.changeSources().getChangeSources(true, null).join()).isEmpty();
+        assertThat(events).containsExactly(new MasterEvent(MasterEvent.Type.STOPPED, id, "host:/a", false));
+        assertThat(runtime.isActive()).isFalse();
+        assertThat(runtime.ownedComponents()).isEmpty();
+    }
+
+    @Test
+    void shouldHousekeepEachDeadPeerExactlyOnceWhenEightMastersExpireThemAtOnce() throws Exception {
+        int runtimes = 8;
+        int deadPeers = 5;
+        List<Long> dead = new ArrayList<>();
+        for (int i = 0; i < deadPeers; i++) {
+            dead.add(peer("host:/dead-" + i, T0.minus(EXPIRY).minusSeconds(5)));
+        }
+        Map<Long, AtomicInteger> housekeepingRuns = new ConcurrentHashMap<>();
+        List<MasterRuntime> all = new ArrayList<>();
+        // Each runtime starts without expiring (its peers are not yet stale), each on its own pool.
+        clock.set(T0.minus(EXPIRY));
+        for (int i = 0; i < runtimes; i++) {
+            all.add(started(runtime(open(), "host:/live-" + i)
+                    .housekeeping(m -> housekeepingRuns
+                            .computeIfAbsent(m.id(), k -> new AtomicInteger())
+                            .incrementAndGet())));
+        }
+        clock.set(T0);
+        CountDownLatch go = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(runtimes);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (MasterRuntime runtime : all) {
+                done.add(pool.submit(() -> {
+                    go.await();
+                    runtime.heartbeat();
+                    return null;
+                }));
+            }
+            go.countDown();
+            for (Future<?> f : done) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+
+        for (long id : dead) {
+            assertThat(housekeepingRuns.get(id))
+                    .as("housekeeping runs of master %d", id)
+                    .hasValue(1);
+            assertThat(master(id).active()).isFalse();
+        }
+        assertThat(housekeepingRuns).hasSize(deadPeers);
+        assertThat(events.stream().filter(e -> e.type() == MasterEvent.Type.STOPPED))
+                .extracting(MasterEvent::masterId)
+                .containsExactlyInAnyOrderElementsOf(dead);
+    }
+
+    @Test
+    void shouldRefuseConfigurationsThatCannotWork() {
+        assertThatThrownBy(() -> runtime("a")
+                        .heartbeatInterval(Duration.ofSeconds(40))
+                        .expiry(Duration.ofSeconds(80))
+                        .build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("expiry PT1M20S must be more than twice the heartbeat interval PT40S, or a master that"
+                        + " misses one check-in is expired; lower --heartbeat or raise --expire");
+        assertThatThrownBy(() -> runtime("a").heartbeatInterval(Duration.ZERO).build())
+                .hasMessage("heartbeat interval PT0S must be positive; raise --heartbeat");
+        assertThatThrownBy(() -> runtime("a").expiry(Duration.ofSeconds(-1)).build())
+                .hasMessage("expiry PT-1S must be positive; raise --expire");
+        assertThatThrownBy(() -> MasterRuntime.builder(db).build())
+                .hasMessage("master name is required; pass --name NAME");
+    }
+
+    @Test
+    void shouldNotExpireALiveMasterWhoseHostClockIsBehindWhenUsingTheDatabaseClock() throws SQLException {
+        DbConnector dbClock = DbConnector.builder()
+                .url(database.url())
+                .clock(clock) // T0, far from the database's real time
+                .timeSource(org.multimaster.db.TimeSource.DATABASE)
+                .open();
+        toClose.add(dbClock);
+        MasterRuntime a = started(runtime(dbClock, "host:/skewed"));
+        MasterRuntime b = started(runtime(dbClock, "host:/b"));
+        b.heartbeat();
+
+        assertThat(master(a.masterId()).active()).isTrue();
+        long lastActive = master(a.masterId()).lastActive().getEpochSecond();
+        assertThat(lastActive).isCloseTo(System.currentTimeMillis() / 1000, org.assertj.core.data.Offset.offset(5L));
+        try (Connection c = database.connect();
+                PreparedStatement s = c.prepareStatement("SELECT COUNT(*) FROM masters WHERE active = 1");
+                ResultSet rs = s.executeQuery()) {
+            rs.next();
+            assertThat(rs.getInt(1)).isEqualTo(2);
+        }
+    }
+}

@@ -1,0 +1,11 @@
+package org.multimaster.runtime;
+
+import java.nio.file.Path;
+import org.multimaster.db.testing.TestDatabase;
+
+class SqliteMasterRuntimeTest extends MasterRuntimeContract {
+    @Override
+    TestDatabase database(Path dir) {
+        return TestDatabase.sqlite(dir);
+    }
+}
