@@ -399,7 +399,11 @@ public final class MasterRuntime implements AutoCloseable {
         if (!owned.remove(component)) {
             return;
         }
-        log.warn("master {} ('{}') lost {}: {}", masterId, name, component, reason);
+        if (closed.get()) {
+            log.info("master {} ('{}') released {}: {}", masterId, name, component, reason);
+        } else {
+            log.warn("master {} ('{}') lost {}: {}", masterId, name, component, reason);
+        }
         for (ClaimListener listener : claimListeners) {
             try {
                 listener.lost(component, reason);
@@ -413,7 +417,10 @@ public final class MasterRuntime implements AutoCloseable {
         try {
             Instant database = expirer.await(db.databaseNow());
             long skew = Duration.between(clock.instant(), database).getSeconds();
-            if (Math.abs(skew) >= interval.getSeconds() && db.timeSource() == TimeSource.APPLICATION) {
+            // Both readings have whole-second resolution, so 1 s of difference is noise.
+            if (Math.abs(skew) > 1
+                    && Math.abs(skew) >= interval.getSeconds()
+                    && db.timeSource() == TimeSource.APPLICATION) {
                 log.warn(
                         "this host's clock and the database's differ by {} s; hosts whose clocks disagree can expire"
                                 + " live masters: fix the clocks or run with --clock database",
