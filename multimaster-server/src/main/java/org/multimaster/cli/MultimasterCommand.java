@@ -26,6 +26,9 @@ import picocli.CommandLine.Spec;
             ActivateCommand.class,
             DeactivateCommand.class,
             UpgradeCommand.class,
+            RunCommand.class,
+            ExpireCommand.class,
+            PruneCommand.class,
         },
         footer = {
             "",

@@ -1,0 +1,155 @@
+package org.multimaster.cli;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import org.jspecify.annotations.Nullable;
+import org.multimaster.db.DbConnector;
+import org.multimaster.db.TimeSource;
+import org.multimaster.runtime.MasterRuntime;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code multimaster run}: runs one build master until SIGTERM or Ctrl-C, then shuts it down
+ * gracefully (its claims released, itself marked stopped).
+ */
+@Command(
+        name = "run",
+        description = {
+            "Run one build master on the database: register, check in every --heartbeat, expire peers silent"
+                    + " for longer than --expire (cleaning up after each exactly once), and claim the schedulers"
+                    + " and change sources given, taking over those of expired peers.",
+            "Stops gracefully on SIGTERM or Ctrl-C: releases its claims and marks itself stopped.",
+            "Logs every step on stderr. Creates the schema if the database has none.",
+        })
+final class RunCommand extends DatabaseCommand {
+
+    private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
+
+    @Option(
+            names = "--name",
+            paramLabel = "NAME",
+            description = "The master's name. Default: hostname:working-directory, as Buildbot names masters.")
+    @Nullable
+    String name;
+
+    @Option(
+            names = "--heartbeat",
+            paramLabel = "DURATION",
+            converter = DurationConverter.class,
+            defaultValue = "60s",
+            description = "How often to check in (e.g. 1s, 60s, 2m). Default: ${DEFAULT-VALUE}.")
+    Duration heartbeat;
+
+    @Option(
+            names = "--expire",
+            paramLabel = "DURATION",
+            converter = DurationConverter.class,
+            defaultValue = "10m",
+            description = "How long a master may go without checking in before peers expire it; more than"
+                    + " twice --heartbeat. Default: ${DEFAULT-VALUE}.")
+    Duration expire;
+
+    @Option(
+            names = "--clock",
+            paramLabel = "app|database",
+            defaultValue = "app",
+            description = "Where 'now' comes from for check-ins and expiry: this host's clock (app) or the"
+                    + " database server's (database; immune to clock skew between hosts). Default: ${DEFAULT-VALUE}.")
+    ClockChoice clock;
+
+    @Option(
+            names = "--scheduler",
+            paramLabel = "NAME",
+            description = "A scheduler this master runs when no other active master does (repeatable).")
+    List<String> schedulers = new ArrayList<>();
+
+    @Option(
+            names = "--changesource",
+            paramLabel = "NAME",
+            description = "A change source this master runs when no other active master does (repeatable).")
+    List<String> changeSources = new ArrayList<>();
+
+    enum ClockChoice {
+        app,
+        database
+    }
+
+    @Override
+    int execute() {
+        MasterRuntime.Builder.checkTiming(heartbeat, expire);
+        String masterName = name != null ? name : defaultName();
+        DbConnector db = DbConnector.builder()
+                .url(databaseUrl())
+                // During an outage a check-in should fail within its heartbeat, naming the cause,
+                // rather than wait for a connection far longer than the interval.
+                .connectionTimeout(heartbeat.compareTo(Duration.ofSeconds(10)) < 0 ? heartbeat : Duration.ofSeconds(10))
+                .timeSource(clock == ClockChoice.database ? TimeSource.DATABASE : TimeSource.APPLICATION)
+                .open();
+        MasterRuntime runtime;
+        try {
+            runtime = MasterRuntime.builder(db)
+                    .name(masterName)
+                    .heartbeatInterval(heartbeat)
+                    .expiry(expire)
+                    .schedulers(schedulers)
+                    .changeSources(changeSources)
+                    .events(event -> log.info(
+                            "event: master {} ('{}') {}",
+                            event.masterId(),
+                            event.name(),
+                            event.type().name().toLowerCase(java.util.Locale.ROOT)))
+                    .housekeeping(master -> log.info(
+                            "housekeeping of master {} ('{}') done: its claims, builder registrations, worker"
+                                    + " connections and build request claims are released",
+                            master.id(),
+                            master.name()))
+                    .build();
+        } catch (RuntimeException e) {
+            db.close();
+            throw e;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Thread shutdown = new Thread(
+                () -> {
+                    log.info("shutting down master '{}'", masterName);
+                    runtime.close();
+                    db.close();
+                    stopped.countDown();
+                },
+                "multimaster-shutdown");
+        Runtime.getRuntime().addShutdownHook(shutdown);
+        log.info("starting master '{}' on {}", masterName, db.url());
+        try {
+            runtime.start();
+        } catch (RuntimeException e) {
+            Runtime.getRuntime().removeShutdownHook(shutdown);
+            runtime.close();
+            db.close();
+            throw e;
+        }
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return ExitCodes.OK;
+    }
+
+    private static String defaultName() {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            host = System.getenv().getOrDefault("HOSTNAME", "localhost");
+        }
+        return host + ":" + Path.of("").toAbsolutePath();
+    }
+}

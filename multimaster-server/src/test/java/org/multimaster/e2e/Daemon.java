@@ -1,0 +1,133 @@
+package org.multimaster.e2e;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+
+/**
+ * One {@code bin/multimaster run} process, its log captured to a file, with the signals an operator
+ * (or a crash) sends it. Not thread-safe.
+ */
+final class Daemon implements AutoCloseable {
+
+    private final String name;
+    private final Process process;
+    private final Path log;
+
+    private Daemon(String name, Process process, Path log) {
+        this.name = name;
+        this.process = process;
+        this.log = log;
+    }
+
+    /** Locates the checkout's root (where {@code bin/multimaster} is) from the test's working directory. */
+    static Path repositoryRoot() {
+        Path dir = Path.of("").toAbsolutePath();
+        while (dir != null && !Files.isExecutable(dir.resolve("bin/multimaster"))) {
+            dir = dir.getParent();
+        }
+        if (dir == null) {
+            throw new IllegalStateException(
+                    "bin/multimaster not found above " + Path.of("").toAbsolutePath());
+        }
+        return dir;
+    }
+
+    /** Starts {@code bin/multimaster run --db URL --name NAME ARGS…} in {@code workDir}. */
+    static Daemon start(Path workDir, String url, String name, List<String> args) throws IOException {
+        List<String> command = new ArrayList<>(
+                List.of(repositoryRoot().resolve("bin/multimaster").toString(), "run", "--db", url, "--name", name));
+        command.addAll(args);
+        Files.createDirectories(workDir);
+        Path log = workDir.resolve(name.replaceAll("[^A-Za-z0-9_-]", "_") + ".log");
+        Process process = new ProcessBuilder(command)
+                .directory(workDir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
+        return new Daemon(name, process, log);
+    }
+
+    String name() {
+        return name;
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** A crash: SIGKILL, no chance to clean up. */
+    void kill9() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
+    }
+
+    /** A graceful stop request: SIGTERM. */
+    void terminate() {
+        process.destroy();
+    }
+
+    boolean waitForExit(Duration timeout) throws InterruptedException {
+        return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Freezes the process (a long GC pause, a suspended VM). */
+    void pause() throws IOException, InterruptedException {
+        signal("STOP");
+    }
+
+    /** Thaws a paused process. */
+    void resume() throws IOException, InterruptedException {
+        signal("CONT");
+    }
+
+    private void signal(String signal) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid()))
+                .inheritIO()
+                .start();
+        if (kill.waitFor() != 0) {
+            throw new IllegalStateException("kill -" + signal + " " + pid() + " failed");
+        }
+    }
+
+    /** The lines of the log so far. */
+    List<String> log() throws IOException {
+        return Files.readAllLines(log, StandardCharsets.UTF_8);
+    }
+
+    /** How many log lines so far match {@code regex}. */
+    long count(String regex) throws IOException {
+        Pattern pattern = Pattern.compile(regex);
+        return log().stream().filter(l -> pattern.matcher(l).find()).count();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            try {
+                signal("CONT"); // a paused process cannot handle SIGTERM
+            } catch (IOException | RuntimeException e) {
+                // it may have exited meanwhile
+            }
+            process.destroy();
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return name + " (pid " + process.pid() + ", log " + log + ")";
+    }
+}

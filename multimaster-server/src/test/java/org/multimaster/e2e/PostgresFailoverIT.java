@@ -1,0 +1,84 @@
+package org.multimaster.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.multimaster.db.testing.TestDatabase;
+
+/** Failover on PostgreSQL, plus pauses and graceful stops. */
+class PostgresFailoverIT extends FailoverContract {
+
+    @Override
+    TestDatabase database(Path dir) {
+        return TestDatabase.postgres("mm_failover");
+    }
+
+    @Test
+    void shouldStopThePausedMasterAndLetItClaimAgainOnlyWhatIsFreeAfterItResumes() throws Exception {
+        // master-b also runs a change source nobody else is configured for.
+        Daemon b = start("master-b", "--changesource", "b-only");
+        await("master-b to own every component", STARTUP, () -> ownsAllShared("master-b"));
+        Daemon c = start("master-c");
+        await("master-c to start", STARTUP, () -> active("master-c"));
+
+        b.pause();
+        await(
+                "master-c to expire master-b and take over",
+                EXPIRY.plus(INTERVAL.multipliedBy(2)).plus(ROUNDING).plusSeconds(10),
+                () -> !active("master-b") && ownsAllShared("master-c"));
+        Thread.sleep(INTERVAL.multipliedBy(2).toMillis()); // paused for longer than the expiry
+        b.resume();
+
+        await(
+                "master-b to learn it was declared dead and check in again",
+                Duration.ofSeconds(20),
+                () -> active("master-b") && countUnchecked(b, "was marked inactive by a peer") == 1);
+        await(
+                "master-b to claim the free change source again",
+                Duration.ofSeconds(10),
+                () -> watcher.changeSources().getChangeSources(true, id("master-b")).join().stream()
+                        .anyMatch(cs -> cs.name().equals("b-only")));
+        Thread.sleep(INTERVAL.multipliedBy(3).toMillis());
+
+        assertThat(ownsAllShared("master-c"))
+                .as("the survivor keeps what it took over")
+                .isTrue();
+        for (String scheduler : SCHEDULERS) {
+            assertThat(b.count("lost scheduler '" + scheduler + "': a peer declared this master dead"))
+                    .isEqualTo(1);
+            assertThat(b.count("claimed scheduler '" + scheduler + "'"))
+                    .as("master-b claimed %s only before its pause", scheduler)
+                    .isEqualTo(1);
+        }
+        assertThat(b.count("claimed change source 'b-only'")).isEqualTo(2);
+    }
+
+    @Test
+    void shouldReleaseClaimsAtOnceOnSigterm() throws Exception {
+        Daemon b = start("master-b");
+        await("master-b to own every component", STARTUP, () -> ownsAllShared("master-b"));
+        start("master-c");
+        await("master-c to start", STARTUP, () -> active("master-c"));
+
+        b.terminate();
+        assertThat(b.waitForExit(Duration.ofSeconds(5)))
+                .as("master-b exits within 5 s")
+                .isTrue();
+        assertThat(active("master-b")).isFalse();
+        Duration took = await("master-c to take over", Duration.ofSeconds(10), () -> ownsAllShared("master-c"));
+
+        assertThat(took).as("no wait for the expiry").isLessThan(EXPIRY);
+        assertThat(b.count("MasterRuntime - master \\d+ \\('master-b'\\) stopped$"))
+                .isEqualTo(1);
+    }
+
+    private static long countUnchecked(Daemon daemon, String regex) {
+        try {
+            return daemon.count(regex);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}
