@@ -35,7 +35,11 @@ final class ExpireCommand extends DatabaseCommand {
         }
         List<MasterModel> expired;
         try (DbConnector db = open(false)) {
-            expired = new Expiry(db.masters(), expire, Duration.ofSeconds(60), List.of(), event -> {}).sweep(-1);
+            // Reported as they are now: inactive, with the last check-in that got them expired.
+            expired = new Expiry(db.masters(), expire, Duration.ofSeconds(60), List.of(), event -> {})
+                    .sweep(-1).stream()
+                            .map(m -> new MasterModel(m.id(), m.name(), false, m.lastActive()))
+                            .toList();
         }
         if (json()) {
             out().println(Json.write(

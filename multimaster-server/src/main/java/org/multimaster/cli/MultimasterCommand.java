@@ -16,19 +16,19 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "multimaster",
         description = {
-            "Inspect and administer the build masters that share a Buildbot database.",
+            "Run a build master, and inspect and administer the build masters that share a Buildbot database.",
         },
         synopsisSubcommandLabel = "COMMAND",
         subcommands = {
+            RunCommand.class,
             FindCommand.class,
             ShowCommand.class,
             ListCommand.class,
             ActivateCommand.class,
             DeactivateCommand.class,
-            UpgradeCommand.class,
-            RunCommand.class,
             ExpireCommand.class,
             PruneCommand.class,
+            UpgradeCommand.class,
         },
         footer = {
             "",

@@ -85,6 +85,10 @@ final class RunCommand extends DatabaseCommand {
     @Override
     int execute() {
         MasterRuntime.Builder.checkTiming(heartbeat, expire);
+        // A daemon logs every lifecycle step; the one-shot commands only warnings (see logback.xml).
+        if (LoggerFactory.getLogger("org.multimaster") instanceof ch.qos.logback.classic.Logger logger) {
+            logger.setLevel(ch.qos.logback.classic.Level.INFO);
+        }
         String masterName = name != null ? name : defaultName();
         DbConnector db = DbConnector.builder()
                 .url(databaseUrl())

@@ -285,4 +285,33 @@ abstract class AbstractCliDatabaseTest {
                 "multimaster: unknown order field 'bogus'; valid fields are [masterid, name, active, last_active];"
                         + " see 'multimaster list --help'\n");
     }
+
+    @Test
+    void shouldExpireSilentMastersOnceAndReportThem() throws SQLException {
+        twoMasters(); // a: inactive since T1; b: active, last check-in T2, long ago
+        run("find", "c");
+        run("activate", "3"); // c: checked in just now
+
+        assertOk(run("expire"), "expired master 2 (b), last check-in 2023-11-14T22:13:20Z\n");
+        assertThat(count("SELECT COUNT(*) FROM masters WHERE active = 1")).isEqualTo(1);
+        assertOk(run("expire"), "no master has been silent for longer than PT10M\n");
+
+        setRow(2, true, T2);
+        assertOk(
+                run("expire", "--json", "--expire", "1h"),
+                "{\"expired\":[{\"active\":false,\"last_active\":1700000000,\"masterid\":2,\"name\":\"b\"}]}\n");
+    }
+
+    @Test
+    void shouldPruneOnlyMastersInactiveForLongerThanAskedAndReportThem() throws SQLException {
+        twoMasters();
+        run("find", "c"); // inactive, registered just now
+
+        assertOk(run("prune", "--inactive-for", "30d"), "deleted master 1 (a), inactive since 2012-09-30T02:26:32Z\n");
+        assertThat(count("SELECT COUNT(*) FROM masters")).isEqualTo(2);
+        assertOk(run("prune", "--inactive-for", "30d", "--json"), "{\"pruned\":[]}\n");
+        assertOk(
+                run("prune", "--inactive-for", "30d"),
+                "no master has been inactive and unreferenced for longer than PT720H\n");
+    }
 }

@@ -257,4 +257,32 @@ class CliErrorsTest {
 
         assertThat(withEnv.run("list", "--help").all()).doesNotContain("secret").doesNotContain("db/x");
     }
+
+    @Test
+    void shouldRefuseDaemonTimingsThatCannotWorkBeforeOpeningTheDatabase(@TempDir Path dir) {
+        String db = "sqlite:///" + dir.resolve("never-created.sqlite");
+
+        assertFails(
+                cli.run("run", "--db", db, "--heartbeat", "40s", "--expire", "60s"),
+                2,
+                "multimaster: expiry PT1M must be more than twice the heartbeat interval PT40S, or a master that"
+                        + " misses one check-in is expired; lower --heartbeat or raise --expire; see 'multimaster run"
+                        + " --help'\n");
+        assertFails(
+                cli.run("run", "--db", db, "--heartbeat", "soon"),
+                2,
+                "multimaster: Invalid value for option '--heartbeat': invalid duration 'soon': write a number and a"
+                        + " unit, e.g. 500ms, 60s, 10m, 2h, 7d\nTry 'multimaster run --help' for more information.\n");
+        assertFails(
+                cli.run("run", "--db", db, "--clock", "sundial"),
+                2,
+                "multimaster: Invalid value for option '--clock': expected one of [app, database] (case-sensitive)"
+                        + " but was 'sundial'\nTry 'multimaster run --help' for more information.\n");
+        assertFails(
+                cli.run("prune", "--db", db),
+                2,
+                "multimaster: Missing required option: '--inactive-for=DURATION'\nTry 'multimaster prune --help' for"
+                        + " more information.\n");
+        assertThat(dir.resolve("never-created.sqlite")).doesNotExist();
+    }
 }

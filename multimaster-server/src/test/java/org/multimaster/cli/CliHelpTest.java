@@ -18,9 +18,14 @@ class CliHelpTest {
     void shouldPrintTopHelp() {
         assertHelp("", """
 Usage: multimaster [-h] COMMAND
-Inspect and administer the build masters that share a Buildbot database.
+Run a build master, and inspect and administer the build masters that share a
+Buildbot database.
   -h, --help   Show this help and exit.
 Commands:
+  run         Run one build master on the database: register, check in every
+                --heartbeat, expire peers silent for longer than --expire
+                (cleaning up after each exactly once), and claim the schedulers
+                and change sources given, taking over those of expired peers.
   find        Print the id of the master named NAME, registering it if it is
                 new (inactive, last_active = now), exactly as a master does
                 when it starts (Buildbot's findMasterId).
@@ -33,6 +38,15 @@ Commands:
                 builder registrations, worker connections and build request
                 claims (never its builds). Other masters then take its work
                 over.
+  expire      Mark inactive every active master that has not checked in for
+                longer than --expire, and clean up after each (its claims,
+                builder registrations, worker connections and build request
+                claims are released). Safe beside running masters: each master
+                is cleaned up exactly once.
+  prune       Delete the masters that have been inactive for longer than
+                --inactive-for and that nothing references any more. A master
+                that any build (or claim) still refers to is kept: builds are
+                history.
   upgrade     Create multimaster's schema if the database has none, or upgrade
                 it to the current version; a database that Buildbot created is
                 left as it is.
@@ -186,6 +200,89 @@ Run it while no master is running.
                  Default: $MULTIMASTER_DB, else sqlite:///state.sqlite in the
                    working directory.
   -h, --help     Show this help and exit.
+      --json     Print JSON (keys sorted, as Buildbot's data API does).
+""");
+    }
+
+    @Test
+    void shouldPrintRunHelp() {
+        assertHelp("run", """
+Usage: multimaster run [-h] [--json] [--clock=app|database] [--db=URL]
+                       [--expire=DURATION] [--heartbeat=DURATION] [--name=NAME]
+                       [--changesource=NAME]... [--scheduler=NAME]...
+Run one build master on the database: register, check in every --heartbeat,
+expire peers silent for longer than --expire (cleaning up after each exactly
+once), and claim the schedulers and change sources given, taking over those of
+expired peers.
+Stops gracefully on SIGTERM or Ctrl-C: releases its claims and marks itself
+stopped.
+Logs every step on stderr. Creates the schema if the database has none.
+      --changesource=NAME    A change source this master runs when no other
+                               active master does (repeatable).
+      --clock=app|database   Where 'now' comes from for check-ins and expiry:
+                               this host's clock (app) or the database server's
+                               (database; immune to clock skew between hosts).
+                               Default: app.
+      --db=URL               Database URL: a Buildbot db_url or a JDBC URL, e.g.
+                               sqlite:///state.sqlite
+                               postgresql://user:pass@host/db
+                               mysql://user:pass@host/db
+                             Default: $MULTIMASTER_DB, else sqlite:///state.
+                               sqlite in the working directory.
+      --expire=DURATION      How long a master may go without checking in
+                               before peers expire it; more than twice
+                               --heartbeat. Default: 10m.
+  -h, --help                 Show this help and exit.
+      --heartbeat=DURATION   How often to check in (e.g. 1s, 60s, 2m). Default:
+                               60s.
+      --json                 Print JSON (keys sorted, as Buildbot's data API
+                               does).
+      --name=NAME            The master's name. Default: hostname:
+                               working-directory, as Buildbot names masters.
+      --scheduler=NAME       A scheduler this master runs when no other active
+                               master does (repeatable).
+""");
+    }
+
+    @Test
+    void shouldPrintExpireHelp() {
+        assertHelp("expire", """
+Usage: multimaster expire [-h] [--json] [--db=URL] [--expire=DURATION]
+Mark inactive every active master that has not checked in for longer than
+--expire, and clean up after each (its claims, builder registrations, worker
+connections and build request claims are released). Safe beside running
+masters: each master is cleaned up exactly once.
+Prints the masters this sweep expired.
+      --db=URL            Database URL: a Buildbot db_url or a JDBC URL, e.g.
+                            sqlite:///state.sqlite
+                            postgresql://user:pass@host/db
+                            mysql://user:pass@host/db
+                          Default: $MULTIMASTER_DB, else sqlite:///state.sqlite
+                            in the working directory.
+      --expire=DURATION   How long a master may go without checking in.
+                            Default: 10m.
+  -h, --help              Show this help and exit.
+      --json              Print JSON (keys sorted, as Buildbot's data API does).
+""");
+    }
+
+    @Test
+    void shouldPrintPruneHelp() {
+        assertHelp("prune", """
+Usage: multimaster prune [-h] [--json] [--db=URL] --inactive-for=DURATION
+Delete the masters that have been inactive for longer than --inactive-for and
+that nothing references any more. A master that any build (or claim) still
+refers to is kept: builds are history.
+Prints the masters deleted.
+      --db=URL   Database URL: a Buildbot db_url or a JDBC URL, e.g.
+                   sqlite:///state.sqlite
+                   postgresql://user:pass@host/db
+                   mysql://user:pass@host/db
+                 Default: $MULTIMASTER_DB, else sqlite:///state.sqlite in the
+                   working directory.
+  -h, --help     Show this help and exit.
+      --inactive-for=DURATION
+                 How long a master must have been inactive, e.g. 30d.
       --json     Print JSON (keys sorted, as Buildbot's data API does).
 """);
     }
