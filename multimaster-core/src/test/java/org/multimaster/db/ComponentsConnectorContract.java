@@ -49,6 +49,7 @@ abstract class ComponentsConnectorContract {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final int RACERS = 16;
+    private static final long MISSING_ID = 987_654_321L;
     private static final Instant T0 = Instant.parse("2026-03-01T12:00:00Z");
     private static final Instant YEAR_2001 = Instant.parse("2001-06-01T00:00:00Z");
     private static final String EXPIRY_INDEX = "masters_active_last_active";
@@ -228,6 +229,35 @@ abstract class ComponentsConnectorContract {
 
     @ParameterizedTest
     @EnumSource(Kind.class)
+    void shouldFailToClaimAComponentOrForAMasterThatDoesNotExist(Kind kind) throws SQLException {
+        long master = activeMaster("m");
+        long id = done(kind.findId(db(), "c"));
+
+        assertThat(kind.setMaster(db(), MISSING_ID, master))
+                .failsWithin(WAIT)
+                .withThrowableOfType(ExecutionException.class)
+                .havingCause()
+                .isInstanceOfSatisfying(
+                        MultimasterException.class,
+                        e -> assertThat(e)
+                                .isNotInstanceOf(AlreadyClaimedException.class)
+                                .hasMessageContaining(String.valueOf(MISSING_ID))
+                                .hasCauseInstanceOf(SQLException.class));
+        assertThat(kind.setMaster(db(), id, MISSING_ID))
+                .failsWithin(WAIT)
+                .withThrowableOfType(ExecutionException.class)
+                .havingCause()
+                .isInstanceOfSatisfying(
+                        MultimasterException.class,
+                        e -> assertThat(e)
+                                .isNotInstanceOf(AlreadyClaimedException.class)
+                                .hasMessageContaining(String.valueOf(MISSING_ID))
+                                .hasCauseInstanceOf(SQLException.class));
+        assertThat(count("SELECT COUNT(*) FROM " + kind.linkTable)).isZero();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Kind.class)
     void shouldLetExactlyOneOf16ActiveMastersClaimAFreeComponent(Kind kind) throws Exception {
         DbConnector db = racingDb();
         long[] masters = activeMasters(db, RACERS);
@@ -276,7 +306,7 @@ abstract class ComponentsConnectorContract {
     @ParameterizedTest
     @EnumSource(Kind.class)
     void shouldReturnEmptyForAMissingId(Kind kind) {
-        assertThat(done(kind.get(db(), 4711))).isEmpty();
+        assertThat(done(kind.get(db(), MISSING_ID))).isEmpty();
         assertThat(done(kind.list(db(), null, null))).isEmpty();
     }
 
@@ -308,7 +338,7 @@ abstract class ComponentsConnectorContract {
         assertThat(done(kind.list(db(), false, a))).isEmpty();
         assertThat(done(kind.list(db(), null, b))).containsExactly(yankB);
         assertThat(done(kind.list(db(), null, unused))).isEmpty();
-        assertThat(done(kind.list(db(), null, 4711L))).isEmpty();
+        assertThat(done(kind.list(db(), null, MISSING_ID))).isEmpty();
         assertThat(done(kind.get(db(), xray))).contains(xrayFree);
         assertThat(done(kind.get(db(), whiskey))).contains(whiskeyA);
     }
