@@ -13,6 +13,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,18 +21,24 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
 import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -45,6 +52,7 @@ import org.multimaster.db.testing.TestDatabase;
  * {@link Kind}. Backend differences (how to ask for a query plan) are capabilities of the subclass,
  * never {@code if} here.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class ComponentsConnectorContract {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
@@ -55,16 +63,21 @@ abstract class ComponentsConnectorContract {
     private static final String EXPIRY_INDEX = "masters_active_last_active";
 
     /** The expiry query exactly as the masters connector sends it with the application clock. */
+    /** multimaster's tables, children first. */
+    private static final List<String> SCHEMA_TABLES =
+            List.of("scheduler_masters", "changesource_masters", "schedulers", "changesources", "masters");
+
+    /** Tables that tests create behind the connector's back. */
+    private static final List<String> ADDED_TABLES = List.of("builds");
+
     static final String EXPIRY_QUERY =
             "SELECT id, name, active, last_active FROM masters WHERE active = 1 AND last_active < ? ORDER BY id";
 
-    @TempDir
-    Path tempDir;
-
     private TestDatabase database;
     private final MutableClock clock = new MutableClock(T0);
-    private final List<DbConnector> opened = new ArrayList<>();
+    private final List<DbConnector> openedByTest = new ArrayList<>();
     private @Nullable DbConnector db;
+    private @Nullable DbConnector racingDb;
 
     /** The database under test; {@code dir} is a fresh temporary directory. */
     protected abstract TestDatabase database(Path dir);
@@ -77,15 +90,36 @@ abstract class ComponentsConnectorContract {
      */
     protected abstract String explain(Connection connection, String query, long bound) throws SQLException;
 
-    @BeforeEach
-    void resetDatabase() {
-        database = database(tempDir);
+    /**
+     * Resets the database once per suite; skips the suite (or, in CI, fails it) when the server is
+     * unreachable. Dropping and creating a server database, and opening a connector, cost most of a
+     * second each, so the suite shares its connectors and empties the tables between tests instead.
+     */
+    @BeforeAll
+    void resetDatabase(@TempDir Path dir) {
+        database = database(dir);
         database.reset();
     }
 
+    @BeforeEach
+    void emptyDatabase() throws SQLException {
+        clock.set(T0);
+        emptyTables();
+    }
+
     @AfterEach
-    void closeConnectors() {
-        opened.forEach(DbConnector::close);
+    void closeConnectorsOfTheTest() {
+        openedByTest.forEach(DbConnector::close);
+        openedByTest.clear();
+    }
+
+    @AfterAll
+    void closeSharedConnectors() {
+        for (DbConnector connector : new DbConnector[] {db, racingDb}) {
+            if (connector != null) {
+                connector.close();
+            }
+        }
     }
 
     // ---------------------------------------------------------------- registration
@@ -481,21 +515,23 @@ abstract class ComponentsConnectorContract {
     @Test
     void shouldPruneOnlyUnreferencedMastersInactiveForLongerThanTheLimit() throws SQLException {
         // The connector learns which tables exist when it opens, so builds must exist before.
+        db(); // the schema exists
         execute("CREATE TABLE builds (id INTEGER NOT NULL PRIMARY KEY, masterid INTEGER NOT NULL)");
-        MastersConnector masters = db().masters();
+        DbConnector withBuilds = open(DbConnector.builder().clock(clock));
+        MastersConnector masters = withBuilds.masters();
         long prunable = done(masters.findMasterId("prunable")); // inactive since T0
         long withBuild = done(masters.findMasterId("with-build"));
         long withScheduler = done(masters.findMasterId("with-scheduler"));
         long withChangeSource = done(masters.findMasterId("with-change-source"));
-        long active = activeMaster("active");
+        long active = activeMaster(withBuilds, "active");
         long alsoPrunable = done(masters.findMasterId("also-prunable"));
         clock.set(T0.plusSeconds(30 * 60));
         long atLimit = done(masters.findMasterId("at-limit"));
         clock.set(T0.plusSeconds(50 * 60));
         long recent = done(masters.findMasterId("recent"));
         execute("INSERT INTO builds (id, masterid) VALUES (1, ?)", withBuild);
-        insertLink(Kind.SCHEDULER, done(Kind.SCHEDULER.findId(db(), "s")), withScheduler);
-        insertLink(Kind.CHANGE_SOURCE, done(Kind.CHANGE_SOURCE.findId(db(), "cs")), withChangeSource);
+        insertLink(Kind.SCHEDULER, done(Kind.SCHEDULER.findId(withBuilds, "s")), withScheduler);
+        insertLink(Kind.CHANGE_SOURCE, done(Kind.CHANGE_SOURCE.findId(withBuilds, "cs")), withChangeSource);
         clock.set(T0.plusSeconds(60 * 60)); // the limit is T0 + 30 min
 
         List<MasterModel> pruned = done(masters.pruneMasters(Duration.ofMinutes(30)));
@@ -526,22 +562,30 @@ abstract class ComponentsConnectorContract {
 
     // ---------------------------------------------------------------- helpers
 
-    /** The connector under test, opened on first use with the fake clock. */
+    /** The suite's connector, opened on first use (creating the schema) with the fake clock. */
     private DbConnector db() {
         if (db == null) {
-            db = open(DbConnector.builder().clock(clock));
+            db = DbConnector.builder().url(database.url()).clock(clock).open();
         }
         return db;
     }
 
-    /** A connector with one connection per racer, so that all of them hit the database at once. */
+    /** The suite's connector with one connection per racer, so that all hit the database at once. */
     private DbConnector racingDb() {
-        return open(DbConnector.builder().clock(clock).poolSize(RACERS));
+        if (racingDb == null) {
+            racingDb = DbConnector.builder()
+                    .url(database.url())
+                    .clock(clock)
+                    .poolSize(RACERS)
+                    .open();
+        }
+        return racingDb;
     }
 
+    /** A connector of this test only, closed after it. */
     private DbConnector open(DbConnector.Builder builder) {
         DbConnector connector = builder.url(database.url()).open();
-        opened.add(connector);
+        openedByTest.add(connector);
         return connector;
     }
 
@@ -635,6 +679,34 @@ abstract class ComponentsConnectorContract {
             throw new AssertionError("operation failed: " + e.getCause(), e.getCause());
         } catch (Exception e) {
             throw new AssertionError("operation did not complete: " + e, e);
+        }
+    }
+
+    /**
+     * Deletes every row multimaster's tables hold and drops the tables tests add, leaving the schema
+     * as migrations created it. A database without tables (a fresh SQLite file) is left alone.
+     */
+    private void emptyTables() throws SQLException {
+        try (Connection connection = database.connect();
+                Statement statement = connection.createStatement()) {
+            Set<String> tables = new HashSet<>();
+            try (ResultSet rs = connection
+                    .getMetaData()
+                    .getTables(connection.getCatalog(), connection.getSchema(), "%", new String[] {"TABLE"})) {
+                while (rs.next()) {
+                    tables.add(rs.getString("TABLE_NAME").toLowerCase(Locale.ROOT));
+                }
+            }
+            for (String table : ADDED_TABLES) {
+                if (tables.contains(table)) {
+                    statement.execute("DROP TABLE " + table);
+                }
+            }
+            for (String table : SCHEMA_TABLES) {
+                if (tables.contains(table)) {
+                    statement.execute("DELETE FROM " + table);
+                }
+            }
         }
     }
 
