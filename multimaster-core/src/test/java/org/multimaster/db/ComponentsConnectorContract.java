@@ -62,7 +62,6 @@ abstract class ComponentsConnectorContract {
     private static final Instant YEAR_2001 = Instant.parse("2001-06-01T00:00:00Z");
     private static final String EXPIRY_INDEX = "masters_active_last_active";
 
-    /** The expiry query exactly as the masters connector sends it with the application clock. */
     /** multimaster's tables, children first. */
     private static final List<String> SCHEMA_TABLES =
             List.of("scheduler_masters", "changesource_masters", "schedulers", "changesources", "masters");
@@ -70,6 +69,7 @@ abstract class ComponentsConnectorContract {
     /** Tables that tests create behind the connector's back. */
     private static final List<String> ADDED_TABLES = List.of("builds");
 
+    /** The expiry query exactly as the masters connector sends it with the application clock. */
     static final String EXPIRY_QUERY =
             "SELECT id, name, active, last_active FROM masters WHERE active = 1 AND last_active < ? ORDER BY id";
 
@@ -323,16 +323,21 @@ abstract class ComponentsConnectorContract {
         long successor = activeMaster("successor");
         long first = done(kind.findId(db(), "first"));
         long second = done(kind.findId(db(), "second"));
+        long others = done(kind.findId(db(), "others"));
         done(kind.setMaster(db(), first, owner));
         done(kind.setMaster(db(), second, owner));
+        done(kind.setMaster(db(), others, successor));
         assertThat(kind.setMaster(db(), first, successor)).failsWithin(WAIT);
 
         assertThat(done(db().masters().setMasterState(owner, false))).isTrue();
 
-        assertThat(count("SELECT COUNT(*) FROM " + kind.linkTable)).isZero();
-        assertThat(done(kind.list(db(), true, null))).isEmpty();
+        assertThat(linkOwners(kind, first)).isEmpty();
+        assertThat(linkOwners(kind, second)).isEmpty();
+        assertThat(linkOwners(kind, others)).containsExactly(successor);
+        assertThat(done(kind.list(db(), null, owner))).isEmpty();
         assertThat(kind.setMaster(db(), first, successor)).succeedsWithin(WAIT);
-        assertThat(done(kind.list(db(), true, null))).containsExactly(new Component(first, "first", successor));
+        assertThat(done(kind.list(db(), true, null)))
+                .containsExactly(new Component(first, "first", successor), new Component(others, "others", successor));
     }
 
     // ---------------------------------------------------------------- reads
@@ -468,6 +473,24 @@ abstract class ComponentsConnectorContract {
         // The application clock source really does write the application clock.
         done(appClock.masters().setMasterState(fresh, true));
         assertThat(lastActive(appClock, fresh)).isEqualTo(YEAR_2001);
+    }
+
+    @Test
+    void shouldUseTheDatabaseClockForPruningWhenAsked() throws SQLException {
+        clock.set(YEAR_2001);
+        DbConnector appClock = open(DbConnector.builder().clock(clock));
+        DbConnector dbClock = open(DbConnector.builder().clock(clock).timeSource(TimeSource.DATABASE));
+        long old = done(dbClock.masters().findMasterId("stopped-two-hours-ago"));
+        long recent = done(dbClock.masters().findMasterId("stopped-half-an-hour-ago"));
+        long realNow = Instant.now().getEpochSecond();
+        execute("UPDATE masters SET last_active = ? WHERE id = ?", realNow - 2 * 3600, old);
+        execute("UPDATE masters SET last_active = ? WHERE id = ?", realNow - 1800, recent);
+
+        // By the application clock (2001) both stopped in the future: nothing to prune.
+        assertThat(done(appClock.masters().pruneMasters(Duration.ofHours(1)))).isEmpty();
+        assertThat(ids(done(dbClock.masters().pruneMasters(Duration.ofHours(1)))))
+                .containsExactly(old);
+        assertThat(ids(done(dbClock.masters().getMasters()))).containsExactly(recent);
     }
 
     @Test
