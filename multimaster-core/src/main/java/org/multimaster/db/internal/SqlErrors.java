@@ -4,14 +4,15 @@ import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLTransientConnectionException;
 import org.jspecify.annotations.Nullable;
+import org.sqlite.SQLiteException;
 
 /** Classifies driver exceptions; the one place that knows SQLStates and vendor error codes. */
 final class SqlErrors {
 
     private static final int SQLITE_BUSY = 5;
     private static final int SQLITE_LOCKED = 6;
-    private static final int SQLITE_CONSTRAINT = 19;
-    private static final int SQLITE_CONSTRAINT_FOREIGNKEY = 787;
+    private static final int SQLITE_CONSTRAINT_PRIMARYKEY = 1555;
+    private static final int SQLITE_CONSTRAINT_UNIQUE = 2067;
     private static final int MYSQL_DUPLICATE_ENTRY = 1062;
     private static final int MYSQL_LOCK_WAIT_TIMEOUT = 1205;
     private static final int MYSQL_DEADLOCK = 1213;
@@ -26,8 +27,8 @@ final class SqlErrors {
         for (SQLException x = e; x != null; x = x.getNextException()) {
             String state = x.getSQLState();
             if (isSqlite(x)) {
-                int code = x.getErrorCode();
-                if ((code & 0xff) == SQLITE_CONSTRAINT && code != SQLITE_CONSTRAINT_FOREIGNKEY) {
+                int code = sqliteExtendedCode(x);
+                if (code == SQLITE_CONSTRAINT_PRIMARYKEY || code == SQLITE_CONSTRAINT_UNIQUE) {
                     return true;
                 }
             } else if ("23505".equals(state) || x.getErrorCode() == MYSQL_DUPLICATE_ENTRY) {
@@ -72,6 +73,14 @@ final class SqlErrors {
             }
         }
         return false;
+    }
+
+    /**
+     * SQLite's extended result code. The driver's {@code getErrorCode()} holds only the primary code,
+     * which is 19 for every constraint, so a foreign key violation would pass for a duplicate key.
+     */
+    private static int sqliteExtendedCode(SQLException e) {
+        return e instanceof SQLiteException sqlite ? sqlite.getResultCode().code : e.getErrorCode();
     }
 
     private static boolean isSqlite(SQLException e) {
