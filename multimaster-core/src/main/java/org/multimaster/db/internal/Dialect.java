@@ -96,8 +96,9 @@ abstract class Dialect {
 
         @Override
         String currentEpochSeconds() {
-            // clock_timestamp(), not now(): now() is frozen at the start of the transaction.
-            return "CAST(FLOOR(EXTRACT(EPOCH FROM clock_timestamp())) AS BIGINT)";
+            // statement_timestamp(), not now(): now() is frozen at the start of the transaction. And not
+            // clock_timestamp(): it is volatile, so the planner could not use it in an index range.
+            return "CAST(FLOOR(EXTRACT(EPOCH FROM statement_timestamp())) AS BIGINT)";
         }
     }
 

@@ -69,7 +69,11 @@ public final class JdbcDbConnector implements DbConnector {
         Dialect dialect = Dialect.of(url.kind());
         HikariDataSource dataSource = createPool(url, poolSize, connectionTimeout, busyTimeout);
         try {
-            Schema schema = Schema.prepare(dataSource, dialect, url, migrate);
+            Schema schema = Schema.prepare(
+                    dataSource,
+                    dialect,
+                    url,
+                    migrate ? () -> createPool(url, 2, connectionTimeout, busyTimeout) : null);
             return new JdbcDbConnector(url, clock, timeSource, dataSource, dialect, schema, poolSize);
         } catch (SQLException e) {
             dataSource.close();

@@ -1,5 +1,6 @@
 package org.multimaster.db.internal;
 
+import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.ResultSet;
@@ -7,9 +8,11 @@ import java.sql.SQLException;
 import java.util.HashSet;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
+import org.jspecify.annotations.Nullable;
 import org.multimaster.db.DatabaseUrl;
 import org.multimaster.db.MultimasterException;
 
@@ -32,13 +35,20 @@ final class Schema {
         this.buildbot = buildbot;
     }
 
-    /** Reads the schema, creating or upgrading multimaster's own schema if {@code migrate}. */
-    static Schema prepare(DataSource dataSource, Dialect dialect, DatabaseUrl url, boolean migrate)
+    /**
+     * Reads the schema, creating or upgrading multimaster's own schema when {@code migrationPool} is
+     * given. Migrations run on that separate, short-lived pool because Flyway holds one connection for
+     * its lock while it migrates on another, which a pool of one would never hand out.
+     */
+    static Schema prepare(
+            DataSource dataSource, Dialect dialect, DatabaseUrl url, @Nullable Supplier<HikariDataSource> migrationPool)
             throws SQLException {
         Set<String> tables = readTables(dataSource);
         boolean buildbot = tables.contains("masters") && !tables.contains(HISTORY_TABLE);
-        if (!buildbot && migrate) {
-            migrate(dataSource, dialect, url);
+        if (!buildbot && migrationPool != null) {
+            try (HikariDataSource pool = migrationPool.get()) {
+                migrate(pool, dialect, url);
+            }
             tables = readTables(dataSource);
         }
         if (!tables.contains("masters")) {
