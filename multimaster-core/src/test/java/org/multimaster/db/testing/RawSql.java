@@ -16,22 +16,44 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Plain JDBC on a {@link TestDatabase}, each call on its own fresh connection, for setting up rows
- * and checking what was committed behind the connector's back. The few SQL differences the tests
+ * Plain JDBC on a {@link TestDatabase}, on one auto-commit connection of its own (opened on first
+ * use, so it sees only what the connector committed), for setting up rows and checking them
+ * behind the connector's back. The few SQL differences the tests
  * need (auto-increment keys) live here, as capabilities of the backend, not in the tests.
  */
-public final class RawSql {
+public final class RawSql implements AutoCloseable {
 
     private final TestDatabase database;
+    private Connection connection;
 
     public RawSql(TestDatabase database) {
         this.database = database;
     }
 
+    private Connection connection() throws SQLException {
+        if (connection == null || connection.isClosed()) {
+            connection = database.connect();
+        }
+        return connection;
+    }
+
+    /** Closes the connection, if one was opened. */
+    @Override
+    public void close() {
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (SQLException e) {
+                throw new IllegalStateException("cannot close: " + e.getMessage(), e);
+            } finally {
+                connection = null;
+            }
+        }
+    }
+
     /** Runs each statement (DDL or DML) with auto-commit on. */
     public void execute(String... statements) {
-        try (Connection c = database.connect();
-                Statement s = c.createStatement()) {
+        try (Statement s = connection().createStatement()) {
             for (String sql : statements) {
                 s.execute(sql);
             }
@@ -42,8 +64,7 @@ public final class RawSql {
 
     /** Runs one statement with bound parameters, auto-committed; returns the update count. */
     public int update(String sql, Object... parameters) {
-        try (Connection c = database.connect();
-                PreparedStatement s = c.prepareStatement(sql)) {
+        try (PreparedStatement s = connection().prepareStatement(sql)) {
             bind(s, parameters);
             return s.executeUpdate();
         } catch (SQLException e) {
@@ -53,8 +74,7 @@ public final class RawSql {
 
     /** Returns the rows of a query, each as column label (lower case) to value. */
     public List<Map<String, Object>> rows(String sql, Object... parameters) {
-        try (Connection c = database.connect();
-                PreparedStatement s = c.prepareStatement(sql)) {
+        try (PreparedStatement s = connection().prepareStatement(sql)) {
             bind(s, parameters);
             try (ResultSet rs = s.executeQuery()) {
                 ResultSetMetaData meta = rs.getMetaData();
@@ -97,7 +117,8 @@ public final class RawSql {
 
     /** The names of the database's tables, in lower case. */
     public Set<String> tables() {
-        try (Connection c = database.connect()) {
+        try {
+            Connection c = connection();
             DatabaseMetaData meta = c.getMetaData();
             Set<String> names = new TreeSet<>();
             try (ResultSet rs = meta.getTables(c.getCatalog(), c.getSchema(), "%", new String[] {"TABLE"})) {
@@ -113,7 +134,8 @@ public final class RawSql {
 
     /** The columns of {@code table} as name (lower case) to type name (upper case), in order. */
     public Map<String, String> columns(String table) {
-        try (Connection c = database.connect()) {
+        try {
+            Connection c = connection();
             DatabaseMetaData meta = c.getMetaData();
             Map<String, String> columns = new LinkedHashMap<>();
             try (ResultSet rs = meta.getColumns(c.getCatalog(), c.getSchema(), table, "%")) {
@@ -131,7 +153,8 @@ public final class RawSql {
 
     /** The names (lower case) of the unique indexes on {@code table}. */
     public Set<String> uniqueIndexes(String table) {
-        try (Connection c = database.connect()) {
+        try {
+            Connection c = connection();
             Set<String> names = new TreeSet<>();
             try (ResultSet rs = c.getMetaData().getIndexInfo(c.getCatalog(), c.getSchema(), table, true, false)) {
                 while (rs.next()) {
@@ -153,8 +176,7 @@ public final class RawSql {
      * of a suite after one {@code reset()}; nothing may hold the tables open.
      */
     public void dropAllTables() {
-        try (Connection c = database.connect();
-                Statement s = c.createStatement()) {
+        try (Statement s = connection().createStatement()) {
             String suffix = "";
             switch (database.kind()) {
                 case POSTGRESQL -> suffix = " CASCADE";
@@ -166,8 +188,32 @@ public final class RawSql {
                     s.execute("DROP TABLE IF EXISTS " + table + suffix);
                 }
             }
+            restoreForeignKeyChecks(s);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot drop the tables: " + e.getMessage(), e);
+        }
+    }
+
+    /** Deletes every row of the given tables and restarts their id sequences. */
+    public void emptyTables(List<String> tables) {
+        try (Statement s = connection().createStatement()) {
+            switch (database.kind()) {
+                case POSTGRESQL -> s.execute("TRUNCATE " + String.join(", ", tables) + " RESTART IDENTITY CASCADE");
+                case MYSQL -> {
+                    s.execute("SET FOREIGN_KEY_CHECKS = 0");
+                    for (String table : tables) {
+                        s.execute("TRUNCATE TABLE " + table);
+                    }
+                    restoreForeignKeyChecks(s);
+                }
+                case SQLITE -> {
+                    for (String table : tables) {
+                        s.execute("DELETE FROM " + table);
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot empty " + tables + ": " + e.getMessage(), e);
         }
     }
 
@@ -178,6 +224,14 @@ public final class RawSql {
             case POSTGRESQL -> "SERIAL NOT NULL PRIMARY KEY";
             case MYSQL -> "INTEGER NOT NULL AUTO_INCREMENT PRIMARY KEY";
         };
+    }
+
+    /** The connection is reused: MariaDB checks foreign keys again for the rest of the test. */
+    private void restoreForeignKeyChecks(Statement s) throws SQLException {
+        switch (database.kind()) {
+            case MYSQL -> s.execute("SET FOREIGN_KEY_CHECKS = 1");
+            case SQLITE, POSTGRESQL -> {}
+        }
     }
 
     private static void bind(PreparedStatement s, Object... parameters) throws SQLException {
