@@ -290,7 +290,7 @@ abstract class MastersConnectorContract {
         void shouldThrowNullPointerExceptionAtOnceForNullNameAndWriteNothing() {
             masters();
 
-            assertThatThrownBy(() -> masters().findMasterId(nullString())).isInstanceOf(NullPointerException.class);
+            assertThatThrownBy(() -> masters().findMasterId(null)).isInstanceOf(NullPointerException.class);
             assertThat(raw.count("masters")).isZero();
         }
 
@@ -302,11 +302,6 @@ abstract class MastersConnectorContract {
             assertThatThrownBy(() -> masters().findMasterId(blank)).isInstanceOf(IllegalArgumentException.class);
             assertThat(raw.count("masters")).isZero();
         }
-    }
-
-    @SuppressWarnings("NullAway")
-    static String nullString() {
-        return null;
     }
 
     // ---------------------------------------------------------------- setMasterState

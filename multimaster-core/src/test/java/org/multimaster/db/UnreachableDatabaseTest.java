@@ -23,7 +23,7 @@ class UnreachableDatabaseTest {
                 DatabaseUnavailableException.class,
                 () -> DbConnector.builder()
                         .url(url)
-                        .connectionTimeout(Duration.ofSeconds(1))
+                        .connectionTimeout(Duration.ofMillis(300))
                         .open());
 
         assertThat(e).isNotNull();
