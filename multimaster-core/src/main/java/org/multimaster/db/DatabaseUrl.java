@@ -39,7 +39,9 @@ public final class DatabaseUrl {
 
     private static final Pattern BUILDBOT_URL =
             Pattern.compile("(?<scheme>[A-Za-z][A-Za-z0-9]*)(?:\\+[A-Za-z0-9_]+)?://(?<rest>.*)", Pattern.DOTALL);
-    private static final Pattern USERINFO_PASSWORD = Pattern.compile("(//[^/?#@:]*:)[^/?#@]*@");
+    // Greedy up to the last '@' of the authority, so that a password with a raw '@' is hidden
+    // whole; one leading slash is enough, so that a malformed "scheme:/user:pass@host" is too.
+    private static final Pattern USERINFO_PASSWORD = Pattern.compile("(/[^/?#@:]*:)[^/?#]*@");
     private static final Pattern PASSWORD_PARAMETER = Pattern.compile("([?&;](?i:password)=)[^&;#]*");
 
     private final DatabaseKind kind;
@@ -88,8 +90,11 @@ public final class DatabaseUrl {
             return fromJdbc(DatabaseKind.MYSQL, "jdbc:mariadb:", "jdbc:mariadb:" + rest, shown);
         }
         if (lower.startsWith("jdbc:")) {
-            throw new UnsupportedDatabaseException("unsupported database URL '" + shown
-                    + "': multimaster supports SQLite, PostgreSQL and" + " MySQL/MariaDB; " + EXAMPLES);
+            // Only the sub-protocol: other drivers write credentials in forms redact() cannot know.
+            int end = trimmed.indexOf(':', "jdbc:".length());
+            String protocol = end < 0 ? "jdbc:" : trimmed.substring(0, end + 1);
+            throw new UnsupportedDatabaseException("unsupported database URL '" + protocol + "...'"
+                    + ": multimaster supports SQLite, PostgreSQL and" + " MySQL/MariaDB; " + EXAMPLES);
         }
         Matcher m = BUILDBOT_URL.matcher(trimmed);
         if (!m.matches()) {
@@ -176,6 +181,10 @@ public final class DatabaseUrl {
                 }
             }
         }
+        if (pathPart.isEmpty()) {
+            // SQLAlchemy reads "sqlite://" as an in-memory database.
+            requireFileDatabase("", shown);
+        }
         if (!pathPart.startsWith("/")) {
             throw new IllegalArgumentException("malformed SQLite URL '" + shown
                     + "': a host is not allowed; use sqlite:///relative/path or sqlite:////absolute/path");
@@ -187,7 +196,8 @@ public final class DatabaseUrl {
     }
 
     private static void requireFileDatabase(String target, String shown) {
-        if (target.isEmpty() || target.equals(":memory:") || target.contains("mode=memory")) {
+        // ":memory:" also covers the URI form "file::memory:?cache=shared".
+        if (target.isEmpty() || target.contains(":memory:") || target.contains("mode=memory")) {
             throw new IllegalArgumentException("in-memory SQLite database '" + shown
                     + "' is not supported: every pooled connection would see a different database;"
                     + " use a file, e.g. sqlite:///state.sqlite");

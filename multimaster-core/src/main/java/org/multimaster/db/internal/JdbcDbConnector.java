@@ -94,7 +94,10 @@ public final class JdbcDbConnector implements DbConnector {
         config.setJdbcUrl(url.jdbcUrl());
         url.user().ifPresent(config::setUsername);
         url.password().ifPresent(config::setPassword);
-        config.setMaximumPoolSize(poolSize);
+        // Flyway migrates on a second connection while it holds a first one (its lock and history
+        // table on PostgreSQL), so a pool of one waited for itself until the connection timeout.
+        // The database executor, sized to poolSize, still bounds the connections in use afterwards.
+        config.setMaximumPoolSize(Math.max(poolSize, 2));
         config.setMinimumIdle(Math.min(poolSize, 1));
         config.setConnectionTimeout(Math.max(250, connectionTimeout.toMillis()));
         if (url.kind() == DatabaseKind.SQLITE) {

@@ -1,0 +1,1273 @@
+package org.multimaster.db;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.multimaster.db.ResultSpec.Operator;
+import org.multimaster.db.testing.MutableClock;
+import org.multimaster.db.testing.RawSql;
+import org.multimaster.db.testing.TestDatabase;
+
+/**
+ * The behaviour every {@link MastersConnector} must have, whatever the database (SPEC §3 and §4).
+ * Each backend runs it through a tiny subclass that says which {@link TestDatabase} to use; every
+ * test starts from an empty database and a fixed clock.
+ */
+abstract class MastersConnectorContract {
+
+    /** "Now" for the tests: deliberately not whole seconds, to prove the stored time is truncated. */
+    static final Instant NOW = Instant.parse("2026-03-01T12:00:00.750Z");
+
+    static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    private static final Set<String> RESET_DATABASES = ConcurrentHashMap.newKeySet();
+    private static final String HISTORY_TABLE = "flyway_schema_history";
+    /** The tables of a new database, link tables first. */
+    private static final List<String> OWN_TABLES = List.of(
+            "scheduler_masters", "changesource_masters", "schedulers", "changesources", "masters", HISTORY_TABLE);
+
+    @TempDir
+    Path tempDir;
+
+    TestDatabase database;
+    RawSql raw;
+    MutableClock clock;
+
+    private final List<DbConnector> opened = new ArrayList<>();
+    private MastersConnector masters;
+
+    /** The database this backend runs the contract on. */
+    abstract TestDatabase database(Path tempDir);
+
+    @BeforeEach
+    void resetDatabase() {
+        database = database(tempDir);
+        raw = new RawSql(database);
+        // reset() recreates the whole database (slow on PostgreSQL) and skips the suite when the
+        // server is unreachable: once per database. After that, a database that holds exactly the
+        // schema the connector creates is emptied row by row, which spares the next test the
+        // migration; anything else (Buildbot tables, dropped tables) is dropped.
+        if (RESET_DATABASES.contains(database.url())) {
+            Set<String> tables = raw.tables();
+            if (tables.equals(Set.copyOf(OWN_TABLES))) {
+                raw.emptyTables(OWN_TABLES.stream()
+                        .filter(t -> !t.equals(HISTORY_TABLE))
+                        .toList());
+            } else {
+                raw.dropAllTables();
+            }
+        } else {
+            database.reset();
+            RESET_DATABASES.add(database.url());
+        }
+        clock = new MutableClock(NOW);
+    }
+
+    @AfterEach
+    void closeConnectors() {
+        opened.forEach(DbConnector::close);
+        raw.close();
+    }
+
+    /** Starts the test from a database without any table, as a new database is. */
+    void withoutTables() {
+        raw.dropAllTables();
+        assertThat(raw.tables()).isEmpty();
+    }
+
+    /** The connector under test, opened on first use so that a test can prepare tables first. */
+    MastersConnector masters() {
+        if (masters == null) {
+            masters = open(DbConnector.Builder.DEFAULT_POOL_SIZE).masters();
+        }
+        return masters;
+    }
+
+    DbConnector open(int poolSize) {
+        DbConnector connector = DbConnector.builder()
+                .url(database.url())
+                .clock(clock)
+                .poolSize(poolSize)
+                .open();
+        opened.add(connector);
+        return connector;
+    }
+
+    static <T> T await(CompletableFuture<T> future) {
+        assertThat(future).succeedsWithin(TIMEOUT);
+        return future.join();
+    }
+
+    long register(String name) {
+        return await(masters().findMasterId(name));
+    }
+
+    boolean setState(long id, boolean active) {
+        return await(masters().setMasterState(id, active));
+    }
+
+    MasterModel master(long id) {
+        return await(masters().getMaster(id)).orElseThrow();
+    }
+
+    Map<String, Object> masterRow(long id) {
+        List<Map<String, Object>> rows =
+                raw.rows("SELECT id, name, name_hash, active, last_active FROM masters WHERE id = ?", id);
+        assertThat(rows).hasSize(1);
+        return rows.get(0);
+    }
+
+    List<Map<String, Object>> allMasterRows() {
+        return raw.rows("SELECT id, name, name_hash, active, last_active FROM masters ORDER BY id");
+    }
+
+    static String sha1(String s) {
+        try {
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-1").digest(s.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    static Instant seconds(long epochSeconds) {
+        return Instant.ofEpochSecond(epochSeconds);
+    }
+
+    // ---------------------------------------------------------------- findMasterId
+
+    @Nested
+    class FindMasterId {
+
+        @Test
+        void shouldInsertNewMasterInactiveWithLastActiveAsNowInWholeSeconds() {
+            long id = register("some:master");
+
+            assertThat(master(id)).isEqualTo(new MasterModel(id, "some:master", false, seconds(NOW.getEpochSecond())));
+            assertThat(masterRow(id))
+                    .containsEntry("name", "some:master")
+                    .containsEntry("active", 0L)
+                    .containsEntry("last_active", NOW.getEpochSecond());
+            assertThat(raw.count("masters")).isEqualTo(1);
+        }
+
+        @Test
+        void shouldReturnSameIdWhenTheSameNameRegistersAgainWithoutTouchingTheRow() {
+            long id = register("some:master");
+            clock.advance(Duration.ofMinutes(5));
+
+            assertThat(register("some:master")).isEqualTo(id);
+            assertThat(raw.count("masters")).isEqualTo(1);
+            assertThat(masterRow(id)).containsEntry("last_active", NOW.getEpochSecond());
+        }
+
+        @Test
+        void shouldGiveDistinctIdsToDistinctNames() {
+            long first = register("host-a:/srv/master");
+            long second = register("host-b:/srv/master");
+
+            assertThat(first).isNotEqualTo(second);
+            assertThat(register("host-a:/srv/master")).isEqualTo(first);
+            assertThat(register("host-b:/srv/master")).isEqualTo(second);
+        }
+
+        @Test
+        void shouldRegisterNamesDifferingOnlyByCaseAsDistinctMasters() {
+            long lower = register("some:master");
+            long mixed = register("some:Master");
+            long upper = register("SOME:MASTER");
+
+            assertThat(List.of(lower, mixed, upper)).doesNotHaveDuplicates();
+            assertThat(raw.count("masters")).isEqualTo(3);
+            assertThat(register("some:Master")).isEqualTo(mixed);
+            assertThat(register("SOME:MASTER")).isEqualTo(upper);
+            assertThat(register("some:master")).isEqualTo(lower);
+            assertThat(master(mixed).name()).isEqualTo("some:Master");
+        }
+
+        @Test
+        void shouldStoreNameHashAsLowercaseHexSha1OfUtf8Name() {
+            long master = register("master");
+            long someMaster = register("some:master");
+            long unicode = register("μaster:/ü");
+
+            assertThat(masterRow(master)).containsEntry("name_hash", "4f26aeafdb2367620a393c973eddbe8f8b846ebd");
+            assertThat(masterRow(someMaster)).containsEntry("name_hash", "a1ac9c28da72b767e3fb9667e4103c471de0dfa6");
+            assertThat(masterRow(unicode)).containsEntry("name_hash", sha1("μaster:/ü"));
+        }
+
+        @ParameterizedTest
+        @ValueSource(
+                strings = {
+                    "🚀 rocket:/var/lib/buildbot",
+                    "构建主机:/srv/ビルド",
+                    "e\u0301 combining acute",
+                    "it's \"quoted\"",
+                    "back\\slash\\\\double",
+                    "'; DROP TABLE masters; --",
+                    "100%",
+                    "%",
+                    "_",
+                    "a_b%c",
+                    "  padded name  ",
+                    "tab\tand\nnewline"
+                })
+        void shouldStoreAndReturnNameVerbatim(String name) {
+            long id = register(name);
+
+            assertThat(master(id).name()).isEqualTo(name);
+            assertThat(masterRow(id)).containsEntry("name", name).containsEntry("name_hash", sha1(name));
+            assertThat(register(name)).isEqualTo(id);
+            assertThat(raw.tables()).contains("masters");
+            assertThat(raw.count("masters")).isEqualTo(1);
+        }
+
+        @Test
+        void shouldStoreLongNameVerbatim() {
+            String name = "host:/" + "very/deep/".repeat(300) + "basedir";
+
+            long id = register(name);
+
+            assertThat(master(id).name()).isEqualTo(name);
+            assertThat(register(name)).isEqualTo(id);
+        }
+
+        @Test
+        void shouldTreatComposedAndDecomposedAccentsAsDistinctNames() {
+            long composed = register("caf\u00e9");
+            long decomposed = register("cafe\u0301");
+
+            assertThat(composed).isNotEqualTo(decomposed);
+            assertThat(master(composed).name()).isEqualTo("caf\u00e9");
+            assertThat(master(decomposed).name()).isEqualTo("cafe\u0301");
+        }
+
+        @Test
+        void shouldNotTreatLikeWildcardsAsWildcards() {
+            long underscore = register("a_b");
+            long percent = register("a%");
+
+            assertThat(register("axb")).isNotEqualTo(underscore);
+            assertThat(register("abc")).isNotEqualTo(percent);
+            assertThat(raw.count("masters")).isEqualTo(4);
+        }
+
+        @Test
+        void shouldThrowNullPointerExceptionAtOnceForNullNameAndWriteNothing() {
+            masters();
+
+            assertThatThrownBy(() -> masters().findMasterId(null)).isInstanceOf(NullPointerException.class);
+            assertThat(raw.count("masters")).isZero();
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"", " ", "   ", "\t", "\n \t"})
+        void shouldThrowIllegalArgumentExceptionAtOnceForBlankNameAndWriteNothing(String blank) {
+            masters();
+
+            assertThatThrownBy(() -> masters().findMasterId(blank)).isInstanceOf(IllegalArgumentException.class);
+            assertThat(raw.count("masters")).isZero();
+        }
+    }
+
+    // ---------------------------------------------------------------- setMasterState
+
+    @Nested
+    class SetMasterState {
+
+        @Test
+        void shouldActivateInactiveMasterAndSetLastActiveToNow() {
+            long id = register("m");
+            clock.advance(Duration.ofMillis(90_300));
+            Instant later = clock.instant();
+
+            assertThat(setState(id, true)).isTrue();
+
+            assertThat(master(id)).isEqualTo(new MasterModel(id, "m", true, seconds(later.getEpochSecond())));
+            assertThat(masterRow(id)).containsEntry("active", 1L).containsEntry("last_active", later.getEpochSecond());
+        }
+
+        @Test
+        void shouldUpdateLastActiveButReportNoChangeWhenActivatingActiveMaster() {
+            long id = register("m");
+            setState(id, true);
+            clock.advance(Duration.ofSeconds(60));
+
+            assertThat(setState(id, true)).isFalse();
+
+            assertThat(master(id).active()).isTrue();
+            assertThat(master(id).lastActive()).isEqualTo(seconds(NOW.getEpochSecond() + 60));
+        }
+
+        @Test
+        void shouldDeactivateActiveMasterAndLeaveLastActiveUnchanged() {
+            long id = register("m");
+            clock.advance(Duration.ofSeconds(30));
+            setState(id, true);
+            long activatedAt = clock.instant().getEpochSecond();
+            clock.advance(Duration.ofMinutes(15));
+
+            assertThat(setState(id, false)).isTrue();
+
+            assertThat(master(id)).isEqualTo(new MasterModel(id, "m", false, seconds(activatedAt)));
+            assertThat(masterRow(id)).containsEntry("active", 0L).containsEntry("last_active", activatedAt);
+        }
+
+        @Test
+        void shouldReportNoChangeWhenDeactivatingInactiveMaster() {
+            long id = register("m");
+            clock.advance(Duration.ofMinutes(15));
+
+            assertThat(setState(id, false)).isFalse();
+
+            assertThat(master(id)).isEqualTo(new MasterModel(id, "m", false, seconds(NOW.getEpochSecond())));
+        }
+
+        @Test
+        void shouldFlipBackAndForthReportingEachChange() {
+            long id = register("m");
+
+            assertThat(setState(id, true)).isTrue();
+            assertThat(setState(id, false)).isTrue();
+            assertThat(setState(id, false)).isFalse();
+            assertThat(setState(id, true)).isTrue();
+            assertThat(setState(id, true)).isFalse();
+        }
+
+        @Test
+        void shouldReportNoChangeAndWriteNothingForMissingMaster() {
+            long id = register("m");
+            setState(id, true);
+            List<Map<String, Object>> before = allMasterRows();
+            clock.advance(Duration.ofMinutes(1));
+
+            assertThat(setState(id + 1000, true)).isFalse();
+            assertThat(setState(id + 1000, false)).isFalse();
+            assertThat(setState(-1, true)).isFalse();
+
+            assertThat(allMasterRows()).isEqualTo(before);
+            assertThat(await(masters().getMaster(id + 1000))).isEmpty();
+        }
+
+        @Test
+        void shouldDeleteOnlyThisMastersSchedulerAndChangeSourceLinksWhenDeactivated() {
+            long a = register("a");
+            long b = register("b");
+            setState(a, true);
+            setState(b, true);
+            insertComponentsAndLinks(a, b);
+
+            assertThat(setState(a, false)).isTrue();
+
+            assertThat(links("scheduler_masters", "schedulerid")).containsExactly(List.of(2L, b));
+            assertThat(links("changesource_masters", "changesourceid")).containsExactly(List.of(2L, b));
+            assertThat(raw.count("schedulers")).isEqualTo(3);
+            assertThat(raw.count("changesources")).isEqualTo(2);
+            assertThat(master(b).active()).isTrue();
+        }
+
+        @Test
+        void shouldKeepLinksWhenActivating() {
+            long a = register("a");
+            long b = register("b");
+            insertComponentsAndLinks(a, b);
+
+            assertThat(setState(a, true)).isTrue();
+            assertThat(setState(a, true)).isFalse();
+
+            assertThat(raw.count("scheduler_masters")).isEqualTo(3);
+            assertThat(raw.count("changesource_masters")).isEqualTo(2);
+        }
+
+        @Test
+        void shouldDeleteStaleLinksEvenWhenMasterWasAlreadyInactive() {
+            long a = register("a");
+            long b = register("b");
+            insertComponentsAndLinks(a, b);
+
+            assertThat(setState(a, false)).isFalse();
+
+            assertThat(links("scheduler_masters", "schedulerid")).containsExactly(List.of(2L, b));
+            assertThat(links("changesource_masters", "changesourceid")).containsExactly(List.of(2L, b));
+        }
+
+        @Test
+        void shouldDeleteThisMastersRowsInEveryLinkTableButNeverBuildsWhenDeactivated() {
+            createOptionalBuildbotLinkTables();
+            long a = register("a");
+            long b = register("b");
+            setState(a, true);
+            setState(b, true);
+            insertComponentsAndLinks(a, b);
+            raw.update("INSERT INTO builder_masters (id, builderid, masterid) VALUES (?, ?, ?)", 1, 1, a);
+            raw.update("INSERT INTO builder_masters (id, builderid, masterid) VALUES (?, ?, ?)", 2, 2, a);
+            raw.update("INSERT INTO builder_masters (id, builderid, masterid) VALUES (?, ?, ?)", 3, 1, b);
+            raw.update("INSERT INTO configured_workers (id, buildermasterid, workerid) VALUES (?, ?, ?)", 1, 1, 10);
+            raw.update("INSERT INTO configured_workers (id, buildermasterid, workerid) VALUES (?, ?, ?)", 2, 2, 11);
+            raw.update("INSERT INTO configured_workers (id, buildermasterid, workerid) VALUES (?, ?, ?)", 3, 3, 10);
+            raw.update("INSERT INTO connected_workers (id, masterid, workerid) VALUES (?, ?, ?)", 1, a, 10);
+            raw.update("INSERT INTO connected_workers (id, masterid, workerid) VALUES (?, ?, ?)", 2, b, 11);
+            raw.update("INSERT INTO buildrequest_claims (brid, masterid, claimed_at) VALUES (?, ?, ?)", 100, a, 5);
+            raw.update("INSERT INTO buildrequest_claims (brid, masterid, claimed_at) VALUES (?, ?, ?)", 101, b, 6);
+            raw.update("INSERT INTO buildrequest_claims (brid, masterid, claimed_at) VALUES (?, ?, ?)", 102, a, 7);
+            raw.update(
+                    "INSERT INTO builds (id, number, builderid, buildrequestid, workerid, masterid, started_at)"
+                            + " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    1,
+                    1,
+                    1,
+                    100,
+                    10,
+                    a,
+                    5);
+            raw.update(
+                    "INSERT INTO builds (id, number, builderid, buildrequestid, workerid, masterid, started_at)"
+                            + " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    2,
+                    1,
+                    1,
+                    101,
+                    11,
+                    b,
+                    6);
+
+            assertThat(setState(a, false)).isTrue();
+
+            assertThat(raw.rows("SELECT id, masterid FROM builder_masters ORDER BY id"))
+                    .containsExactly(Map.of("id", 3L, "masterid", b));
+            assertThat(raw.rows("SELECT id, buildermasterid FROM configured_workers ORDER BY id"))
+                    .containsExactly(Map.of("id", 3L, "buildermasterid", 3L));
+            assertThat(raw.rows("SELECT id, masterid FROM connected_workers ORDER BY id"))
+                    .containsExactly(Map.of("id", 2L, "masterid", b));
+            assertThat(raw.rows("SELECT brid, masterid FROM buildrequest_claims ORDER BY brid"))
+                    .containsExactly(Map.of("brid", 101L, "masterid", b));
+            assertThat(raw.rows("SELECT id, masterid FROM builds ORDER BY id"))
+                    .containsExactly(Map.of("id", 1L, "masterid", a), Map.of("id", 2L, "masterid", b));
+            assertThat(links("scheduler_masters", "schedulerid")).containsExactly(List.of(2L, b));
+            assertThat(links("changesource_masters", "changesourceid")).containsExactly(List.of(2L, b));
+        }
+
+        @Test
+        void shouldDeactivateWhenOptionalLinkTablesAreAbsent() {
+            long a = register("a");
+            long b = register("b");
+            setState(a, true);
+            insertComponentsAndLinks(a, b);
+            Set<String> tablesBefore = raw.tables();
+
+            assertThat(tablesBefore)
+                    .doesNotContain(
+                            "builder_masters",
+                            "configured_workers",
+                            "connected_workers",
+                            "buildrequest_claims",
+                            "builds");
+            assertThat(setState(a, false)).isTrue();
+
+            assertThat(master(a).active()).isFalse();
+            assertThat(links("scheduler_masters", "schedulerid")).containsExactly(List.of(2L, b));
+            assertThat(raw.tables()).isEqualTo(tablesBefore);
+        }
+
+        @Test
+        void shouldRollBackDeactivationWhenALinkTableCannotBeCleaned() {
+            long a = register("a");
+            long b = register("b");
+            setState(a, true);
+            insertComponentsAndLinks(a, b);
+            // The connector saw changesource_masters when it opened; without it the cleanup fails
+            // after scheduler_masters was already cleaned, and the whole change must be undone.
+            raw.execute("DROP TABLE changesource_masters");
+
+            assertFailsWithDatabaseError(masters().setMasterState(a, false));
+
+            assertThat(master(a).active()).isTrue();
+            assertThat(raw.count("scheduler_masters")).isEqualTo(3);
+        }
+
+        private void insertComponentsAndLinks(long a, long b) {
+            for (int i = 1; i <= 3; i++) {
+                raw.update(
+                        "INSERT INTO schedulers (id, name, name_hash, enabled) VALUES (?, ?, ?, 1)",
+                        i,
+                        "scheduler" + i,
+                        sha1("scheduler" + i));
+            }
+            for (int i = 1; i <= 2; i++) {
+                raw.update(
+                        "INSERT INTO changesources (id, name, name_hash) VALUES (?, ?, ?)",
+                        i,
+                        "changesource" + i,
+                        sha1("changesource" + i));
+            }
+            raw.update("INSERT INTO scheduler_masters (schedulerid, masterid) VALUES (?, ?)", 1, a);
+            raw.update("INSERT INTO scheduler_masters (schedulerid, masterid) VALUES (?, ?)", 2, b);
+            raw.update("INSERT INTO scheduler_masters (schedulerid, masterid) VALUES (?, ?)", 3, a);
+            raw.update("INSERT INTO changesource_masters (changesourceid, masterid) VALUES (?, ?)", 1, a);
+            raw.update("INSERT INTO changesource_masters (changesourceid, masterid) VALUES (?, ?)", 2, b);
+        }
+
+        private List<List<Long>> links(String table, String idColumn) {
+            return raw.rows("SELECT " + idColumn + ", masterid FROM " + table + " ORDER BY " + idColumn).stream()
+                    .map(row -> List.of((Long) row.get(idColumn), (Long) row.get("masterid")))
+                    .toList();
+        }
+    }
+
+    /**
+     * Buildbot's optional link tables (and {@code builds}), with Buildbot's column names; created
+     * before the connector opens, because it detects link tables when it opens.
+     */
+    void createOptionalBuildbotLinkTables() {
+        raw.execute(
+                "CREATE TABLE builder_masters (id INTEGER NOT NULL PRIMARY KEY, builderid INTEGER NOT NULL,"
+                        + " masterid INTEGER NOT NULL)",
+                "CREATE UNIQUE INDEX builder_masters_identity ON builder_masters (builderid, masterid)",
+                "CREATE TABLE configured_workers (id INTEGER NOT NULL PRIMARY KEY,"
+                        + " buildermasterid INTEGER NOT NULL, workerid INTEGER NOT NULL)",
+                "CREATE TABLE connected_workers (id INTEGER NOT NULL PRIMARY KEY, masterid INTEGER NOT NULL,"
+                        + " workerid INTEGER NOT NULL)",
+                "CREATE TABLE buildrequest_claims (brid INTEGER NOT NULL, masterid INTEGER NOT NULL,"
+                        + " claimed_at INTEGER NOT NULL)",
+                "CREATE UNIQUE INDEX brids ON buildrequest_claims (brid)",
+                "CREATE TABLE builds (id INTEGER NOT NULL PRIMARY KEY, number INTEGER NOT NULL,"
+                        + " builderid INTEGER NOT NULL, buildrequestid INTEGER NOT NULL, workerid INTEGER,"
+                        + " masterid INTEGER NOT NULL, started_at INTEGER NOT NULL, complete_at INTEGER,"
+                        + " state_string TEXT, results INTEGER)");
+    }
+
+    // ---------------------------------------------------------------- getMaster / getMasters
+
+    @Nested
+    class GetMasters {
+
+        @Test
+        void shouldReturnEmptyWhenMasterIsMissing() {
+            assertThat(await(masters().getMaster(1))).isEmpty();
+            long id = register("m");
+            assertThat(await(masters().getMaster(id + 1))).isEmpty();
+            assertThat(await(masters().getMaster(id))).isPresent();
+        }
+
+        @Test
+        void shouldReturnEmptyListWhenThereAreNoMasters() {
+            assertThat(await(masters().getMasters())).isEmpty();
+            assertThat(await(masters().getMasters(ResultSpec.all())))
+                    .isEqualTo(new ListResult<MasterModel>(List.of(), 0, 0, null));
+        }
+
+        @Test
+        void shouldListAllMastersOrderedById() {
+            long zeta = register("zeta");
+            long alpha = register("alpha");
+            setState(alpha, true);
+            long mid = register("Mid");
+
+            assertThat(await(masters().getMasters()))
+                    .containsExactly(
+                            new MasterModel(zeta, "zeta", false, seconds(NOW.getEpochSecond())),
+                            new MasterModel(alpha, "alpha", true, seconds(NOW.getEpochSecond())),
+                            new MasterModel(mid, "Mid", false, seconds(NOW.getEpochSecond())));
+            assertThat(List.of(zeta, alpha, mid)).isSorted();
+        }
+    }
+
+    // ---------------------------------------------------------------- getMasters(ResultSpec)
+
+    /**
+     * Five masters whose names sort differently by bytes than by any case-insensitive collation,
+     * and whose states and check-in times make each operator select a distinct set.
+     */
+    @Nested
+    class Query {
+
+        MasterModel alpha; // active, last_active 1000
+        MasterModel upperBeta; // inactive, 2000
+        MasterModel beta; // active, 3000
+        MasterModel gamma; // inactive, 3000
+        MasterModel aerger; // active, 5000
+        List<MasterModel> all;
+
+        @BeforeEach
+        void registerMasters() {
+            alpha = create("alpha:/a", true, 1000);
+            upperBeta = create("Beta:/b", false, 2000);
+            beta = create("beta:/b", true, 3000);
+            gamma = create("gamma:/c_x", false, 3000);
+            aerger = create("Ärger:/d%", true, 5000);
+            all = List.of(alpha, upperBeta, beta, gamma, aerger);
+        }
+
+        private MasterModel create(String name, boolean active, long lastActive) {
+            clock.set(seconds(lastActive));
+            long id = register(name);
+            if (active) {
+                setState(id, true);
+            }
+            return master(id);
+        }
+
+        private ListResult<MasterModel> query(ResultSpec spec) {
+            return await(masters().getMasters(spec));
+        }
+
+        private List<MasterModel> filtered(String field, Operator op, Object... values) {
+            ListResult<MasterModel> result =
+                    query(ResultSpec.builder().filter(field, op, values).build());
+            assertThat(result.total()).isEqualTo(result.items().size());
+            return result.items();
+        }
+
+        private List<MasterModel> ordered(String... keys) {
+            return query(ResultSpec.builder().order(keys).build()).items();
+        }
+
+        @Test
+        void shouldReturnEveryMasterInIdOrderWithoutOptions() {
+            assertThat(query(ResultSpec.all())).isEqualTo(new ListResult<>(all, 5, 0, null));
+            assertThat(alpha.id() < upperBeta.id() && upperBeta.id() < beta.id())
+                    .isTrue();
+            assertThat(alpha).isEqualTo(new MasterModel(alpha.id(), "alpha:/a", true, seconds(1000)));
+            assertThat(gamma).isEqualTo(new MasterModel(gamma.id(), "gamma:/c_x", false, seconds(3000)));
+        }
+
+        @Test
+        void shouldFilterMasteridWithEveryOperator() {
+            long id = beta.id();
+            assertThat(filtered("masterid", Operator.EQ, id)).containsExactly(beta);
+            assertThat(filtered("masterid", Operator.EQ, String.valueOf(id))).containsExactly(beta);
+            assertThat(filtered("masterid", Operator.EQ, (int) id)).containsExactly(beta);
+            assertThat(filtered("masterid", Operator.NE, id)).containsExactly(alpha, upperBeta, gamma, aerger);
+            assertThat(filtered("masterid", Operator.LT, id)).containsExactly(alpha, upperBeta);
+            assertThat(filtered("masterid", Operator.LE, id)).containsExactly(alpha, upperBeta, beta);
+            assertThat(filtered("masterid", Operator.GT, id)).containsExactly(gamma, aerger);
+            assertThat(filtered("masterid", Operator.GE, id)).containsExactly(beta, gamma, aerger);
+            assertThat(filtered("masterid", Operator.IN, id)).containsExactly(beta);
+            assertThat(filtered("masterid", Operator.NOTIN, id)).containsExactly(alpha, upperBeta, gamma, aerger);
+            assertThat(filtered("masterid", Operator.EQ, 999_999L)).isEmpty();
+        }
+
+        @Test
+        void shouldFilterMasteridWithSeveralValues() {
+            Object[] ids = {alpha.id(), String.valueOf(aerger.id()), 999_999L};
+            assertThat(filtered("masterid", Operator.EQ, ids)).containsExactly(alpha, aerger);
+            assertThat(filtered("masterid", Operator.IN, ids)).containsExactly(alpha, aerger);
+            assertThat(filtered("masterid", Operator.NE, ids)).containsExactly(upperBeta, beta, gamma);
+            assertThat(filtered("masterid", Operator.NOTIN, ids)).containsExactly(upperBeta, beta, gamma);
+        }
+
+        @Test
+        void shouldFilterNameWithEveryOperatorCaseSensitivelyInByteOrder() {
+            // Byte order: "Beta:/b" < "alpha:/a" < "beta:/b" < "gamma:/c_x" < "Ärger:/d%".
+            assertThat(filtered("name", Operator.EQ, "beta:/b")).containsExactly(beta);
+            assertThat(filtered("name", Operator.EQ, "Beta:/b")).containsExactly(upperBeta);
+            assertThat(filtered("name", Operator.EQ, "BETA:/B")).isEmpty();
+            assertThat(filtered("name", Operator.NE, "beta:/b")).containsExactly(alpha, upperBeta, gamma, aerger);
+            assertThat(filtered("name", Operator.LT, "beta:/b")).containsExactly(alpha, upperBeta);
+            assertThat(filtered("name", Operator.LE, "beta:/b")).containsExactly(alpha, upperBeta, beta);
+            assertThat(filtered("name", Operator.GT, "beta:/b")).containsExactly(gamma, aerger);
+            assertThat(filtered("name", Operator.GE, "beta:/b")).containsExactly(beta, gamma, aerger);
+            assertThat(filtered("name", Operator.LT, "a")).containsExactly(upperBeta);
+            assertThat(filtered("name", Operator.GT, "z")).containsExactly(aerger);
+            assertThat(filtered("name", Operator.IN, "gamma:/c_x")).containsExactly(gamma);
+            assertThat(filtered("name", Operator.NOTIN, "gamma:/c_x")).containsExactly(alpha, upperBeta, beta, aerger);
+        }
+
+        @Test
+        void shouldFilterNameWithSeveralValues() {
+            Object[] names = {"alpha:/a", "Ärger:/d%", "ALPHA:/A", "nobody"};
+            assertThat(filtered("name", Operator.EQ, names)).containsExactly(alpha, aerger);
+            assertThat(filtered("name", Operator.IN, names)).containsExactly(alpha, aerger);
+            assertThat(filtered("name", Operator.NE, names)).containsExactly(upperBeta, beta, gamma);
+            assertThat(filtered("name", Operator.NOTIN, names)).containsExactly(upperBeta, beta, gamma);
+        }
+
+        @Test
+        void shouldFilterNameContainsAsCaseSensitiveSubstring() {
+            assertThat(filtered("name", Operator.CONTAINS, "eta")).containsExactly(upperBeta, beta);
+            assertThat(filtered("name", Operator.CONTAINS, "Beta")).containsExactly(upperBeta);
+            assertThat(filtered("name", Operator.CONTAINS, "BETA")).isEmpty();
+            assertThat(filtered("name", Operator.CONTAINS, "alpha:/a")).containsExactly(alpha);
+            assertThat(filtered("name", Operator.CONTAINS, "Ärg")).containsExactly(aerger);
+            assertThat(filtered("name", Operator.CONTAINS, "ärg")).isEmpty();
+            assertThat(filtered("name", Operator.CONTAINS, ":/")).containsExactlyElementsOf(all);
+            // LIKE wildcards are plain characters.
+            assertThat(filtered("name", Operator.CONTAINS, "%")).containsExactly(aerger);
+            assertThat(filtered("name", Operator.CONTAINS, "_")).containsExactly(gamma);
+            assertThat(filtered("name", Operator.CONTAINS, "c_x")).containsExactly(gamma);
+            assertThat(filtered("name", Operator.CONTAINS, "a_a")).isEmpty();
+        }
+
+        @Test
+        void shouldFilterActiveWithBooleansAndTheirStringForms() {
+            List<MasterModel> active = List.of(alpha, beta, aerger);
+            List<MasterModel> inactive = List.of(upperBeta, gamma);
+            for (Object yes : List.of(true, "true", "on", "yes", "1", "TRUE", "On", 1)) {
+                assertThat(filtered("active", Operator.EQ, yes))
+                        .as("active eq %s", yes)
+                        .isEqualTo(active);
+                assertThat(filtered("active", Operator.NE, yes))
+                        .as("active ne %s", yes)
+                        .isEqualTo(inactive);
+            }
+            for (Object no : List.of(false, "false", "off", "no", "0", "No", 0)) {
+                assertThat(filtered("active", Operator.EQ, no))
+                        .as("active eq %s", no)
+                        .isEqualTo(inactive);
+            }
+            assertThat(filtered("active", Operator.IN, true)).isEqualTo(active);
+            assertThat(filtered("active", Operator.NOTIN, true)).isEqualTo(inactive);
+            assertThat(filtered("active", Operator.EQ, true, "off")).isEqualTo(all);
+            assertThat(filtered("active", Operator.IN, "yes", false)).isEqualTo(all);
+            assertThat(filtered("active", Operator.NE, true, "no")).isEmpty();
+            assertThat(filtered("active", Operator.NOTIN, "on", "0")).isEmpty();
+        }
+
+        @Test
+        void shouldFilterLastActiveWithEveryOperator() {
+            assertThat(filtered("last_active", Operator.EQ, 3000L)).containsExactly(beta, gamma);
+            assertThat(filtered("last_active", Operator.EQ, seconds(3000))).containsExactly(beta, gamma);
+            assertThat(filtered("last_active", Operator.EQ, "3000")).containsExactly(beta, gamma);
+            assertThat(filtered("last_active", Operator.NE, 3000)).containsExactly(alpha, upperBeta, aerger);
+            assertThat(filtered("last_active", Operator.LT, 3000L)).containsExactly(alpha, upperBeta);
+            assertThat(filtered("last_active", Operator.LE, seconds(3000)))
+                    .containsExactly(alpha, upperBeta, beta, gamma);
+            assertThat(filtered("last_active", Operator.GT, "3000")).containsExactly(aerger);
+            assertThat(filtered("last_active", Operator.GE, 3000L)).containsExactly(beta, gamma, aerger);
+            assertThat(filtered("last_active", Operator.IN, 1000L)).containsExactly(alpha);
+            assertThat(filtered("last_active", Operator.NOTIN, 1000L)).containsExactly(upperBeta, beta, gamma, aerger);
+            assertThat(filtered("last_active", Operator.GT, 5000L)).isEmpty();
+        }
+
+        @Test
+        void shouldFilterLastActiveWithSeveralValues() {
+            Object[] times = {1000L, seconds(5000), "2000"};
+            assertThat(filtered("last_active", Operator.EQ, times)).containsExactly(alpha, upperBeta, aerger);
+            assertThat(filtered("last_active", Operator.IN, times)).containsExactly(alpha, upperBeta, aerger);
+            assertThat(filtered("last_active", Operator.NE, times)).containsExactly(beta, gamma);
+            assertThat(filtered("last_active", Operator.NOTIN, times)).containsExactly(beta, gamma);
+        }
+
+        @Test
+        void shouldCombineFiltersWithAnd() {
+            ResultSpec spec = ResultSpec.builder()
+                    .filter("active", Operator.EQ, true)
+                    .filter("last_active", Operator.GE, 3000L)
+                    .filter("name", Operator.CONTAINS, "/")
+                    .build();
+
+            assertThat(query(spec)).isEqualTo(new ListResult<>(List.of(beta, aerger), 2, 0, null));
+        }
+
+        @Test
+        void shouldRejectLtLeGtGeWithSeveralValuesWhenTheFilterIsBuilt() {
+            for (Operator op : List.of(Operator.LT, Operator.LE, Operator.GT, Operator.GE)) {
+                assertThatThrownBy(() -> ResultSpec.builder().filter("masterid", op, 1L, 2L))
+                        .as("%s", op)
+                        .isInstanceOf(IllegalArgumentException.class)
+                        .hasMessageContaining("masterid__" + op.wireName());
+            }
+        }
+
+        @Test
+        void shouldThrowAtOnceForUnknownField() {
+            assertRejected(
+                    ResultSpec.builder().filter("nonsuch", Operator.EQ, 1).build(), "nonsuch");
+            assertRejected(ResultSpec.builder().filter("id", Operator.EQ, 1).build(), "id");
+            assertRejected(ResultSpec.builder().order("nonsuch").build(), "nonsuch");
+            assertRejected(ResultSpec.builder().order("-nonsuch").build(), "nonsuch");
+            assertRejected(ResultSpec.builder().fields("nonsuch").build(), "nonsuch");
+        }
+
+        @Test
+        void shouldThrowAtOnceForValueOfWrongType() {
+            assertRejected(
+                    ResultSpec.builder().filter("masterid", Operator.EQ, "abc").build(), "abc");
+            assertRejected(
+                    ResultSpec.builder()
+                            .filter("masterid", Operator.IN, 1L, "x")
+                            .build(),
+                    "x");
+            assertRejected(
+                    ResultSpec.builder().filter("masterid", Operator.GT, 1.5).build(), "1.5");
+            assertRejected(
+                    ResultSpec.builder()
+                            .filter("last_active", Operator.GT, "yesterday")
+                            .build(),
+                    "yesterday");
+            assertRejected(
+                    ResultSpec.builder().filter("last_active", Operator.EQ, NOW).build(), "last_active");
+            assertRejected(
+                    ResultSpec.builder().filter("active", Operator.EQ, "maybe").build(), "maybe");
+            assertRejected(
+                    ResultSpec.builder().filter("active", Operator.EQ, "2").build(), "2");
+        }
+
+        @Test
+        void shouldThrowAtOnceForOperatorThatDoesNotApplyToTheField() {
+            assertRejected(
+                    ResultSpec.builder()
+                            .filter("masterid", Operator.CONTAINS, 1L)
+                            .build(),
+                    "contains");
+            assertRejected(
+                    ResultSpec.builder()
+                            .filter("last_active", Operator.CONTAINS, "1")
+                            .build(),
+                    "contains");
+            assertRejected(
+                    ResultSpec.builder()
+                            .filter("active", Operator.CONTAINS, "1")
+                            .build(),
+                    "contains");
+            assertRejected(
+                    ResultSpec.builder().filter("active", Operator.LT, true).build(), "lt");
+            assertRejected(
+                    ResultSpec.builder().filter("active", Operator.GE, true).build(), "ge");
+        }
+
+        private void assertRejected(ResultSpec spec, String messagePart) {
+            assertThatThrownBy(() -> masters().getMasters(spec))
+                    .as("%s", spec)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining(messagePart);
+        }
+
+        @Test
+        void shouldOrderByNameInByteOrderOnEveryDatabase() {
+            assertThat(ordered("name")).containsExactly(upperBeta, alpha, beta, gamma, aerger);
+            assertThat(ordered("-name")).containsExactly(aerger, gamma, beta, alpha, upperBeta);
+        }
+
+        @Test
+        void shouldOrderByEachField() {
+            assertThat(ordered("masterid")).containsExactlyElementsOf(all);
+            assertThat(ordered("-masterid")).containsExactly(aerger, gamma, beta, upperBeta, alpha);
+            assertThat(ordered("-last_active", "masterid")).containsExactly(aerger, beta, gamma, upperBeta, alpha);
+            assertThat(ordered("active", "masterid")).containsExactly(upperBeta, gamma, alpha, beta, aerger);
+        }
+
+        @Test
+        void shouldOrderBySeveralKeysMostSignificantFirst() {
+            assertThat(ordered("-active", "last_active")).containsExactly(alpha, beta, aerger, upperBeta, gamma);
+            assertThat(ordered("active", "-last_active")).containsExactly(gamma, upperBeta, aerger, beta, alpha);
+            assertThat(ordered("last_active", "-masterid")).containsExactly(alpha, upperBeta, gamma, beta, aerger);
+            assertThat(ordered("last_active", "-name")).containsExactly(alpha, upperBeta, gamma, beta, aerger);
+            assertThat(ordered("last_active", "name")).containsExactly(alpha, upperBeta, beta, gamma, aerger);
+        }
+
+        @Test
+        void shouldPageWithOffsetAndLimitAndCountTotalBeforePaging() {
+            assertThat(query(ResultSpec.builder().limit(2L).build()))
+                    .isEqualTo(new ListResult<>(List.of(alpha, upperBeta), 5, 0, 2L));
+            assertThat(query(ResultSpec.builder().offset(2).limit(2L).build()))
+                    .isEqualTo(new ListResult<>(List.of(beta, gamma), 5, 2, 2L));
+            assertThat(query(ResultSpec.builder().offset(4).limit(2L).build()))
+                    .isEqualTo(new ListResult<>(List.of(aerger), 5, 4, 2L));
+            assertThat(query(ResultSpec.builder().offset(3).build()))
+                    .isEqualTo(new ListResult<>(List.of(gamma, aerger), 5, 3, null));
+            assertThat(query(ResultSpec.builder().offset(10).build()))
+                    .isEqualTo(new ListResult<MasterModel>(List.of(), 5, 10, null));
+            assertThat(query(ResultSpec.builder().limit(0L).build()))
+                    .isEqualTo(new ListResult<MasterModel>(List.of(), 5, 0, 0L));
+        }
+
+        @Test
+        void shouldPageAfterFilteringAndOrdering() {
+            ResultSpec spec = ResultSpec.builder()
+                    .filter("active", Operator.EQ, "yes")
+                    .order("-name")
+                    .offset(1)
+                    .limit(1L)
+                    .build();
+
+            assertThat(query(spec)).isEqualTo(new ListResult<>(List.of(beta), 3, 1, 1L));
+        }
+    }
+
+    // ---------------------------------------------------------------- setAllMastersActiveLongTimeAgo
+
+    @Test
+    void shouldMarkEveryMasterActiveAtTheEpochAndCommit() {
+        long a = register("a");
+        long b = register("b");
+        setState(b, true);
+        long c = register("c");
+
+        assertThat(masters().setAllMastersActiveLongTimeAgo()).succeedsWithin(TIMEOUT);
+
+        // A fresh connection sees only committed data.
+        assertThat(raw.rows("SELECT id, active, last_active FROM masters ORDER BY id"))
+                .containsExactly(
+                        Map.of("id", a, "active", 1L, "last_active", 0L),
+                        Map.of("id", b, "active", 1L, "last_active", 0L),
+                        Map.of("id", c, "active", 1L, "last_active", 0L));
+        assertThat(await(masters().getMasters()))
+                .extracting(MasterModel::active, MasterModel::lastActive)
+                .containsOnly(org.assertj.core.groups.Tuple.tuple(true, Instant.EPOCH));
+    }
+
+    @Test
+    void shouldMarkAllMastersActiveLongAgoOnEmptyTable() {
+        assertThat(masters().setAllMastersActiveLongTimeAgo()).succeedsWithin(TIMEOUT);
+        assertThat(raw.count("masters")).isZero();
+    }
+
+    // ---------------------------------------------------------------- database failures
+
+    static void assertFailsWithDatabaseError(CompletableFuture<?> future) {
+        assertThat(future)
+                .failsWithin(TIMEOUT)
+                .withThrowableOfType(ExecutionException.class)
+                .havingCause()
+                .isInstanceOf(MultimasterException.class)
+                .havingCause()
+                .isInstanceOf(SQLException.class);
+    }
+
+    @Test
+    void shouldFailFuturesWithMultimasterExceptionCausedBySqlExceptionWhenTableIsGone() {
+        long id = register("m");
+        raw.execute("DROP TABLE scheduler_masters", "DROP TABLE changesource_masters", "DROP TABLE masters");
+
+        assertFailsWithDatabaseError(masters().findMasterId("m"));
+        assertFailsWithDatabaseError(masters().findMasterId("new"));
+        assertFailsWithDatabaseError(masters().setMasterState(id, true));
+        assertFailsWithDatabaseError(masters().getMaster(id));
+        assertFailsWithDatabaseError(masters().getMasters());
+        assertFailsWithDatabaseError(masters().getMasters(ResultSpec.all()));
+        assertFailsWithDatabaseError(masters().setAllMastersActiveLongTimeAgo());
+    }
+
+    @Test
+    void shouldFailFuturesWithMultimasterExceptionWhenConnectorIsClosed() {
+        DbConnector connector = open(2);
+        MastersConnector closedMasters = connector.masters();
+        long id = await(closedMasters.findMasterId("m"));
+        connector.close();
+        connector.close(); // idempotent
+
+        List<CompletableFuture<?>> futures = List.of(
+                closedMasters.findMasterId("m"),
+                closedMasters.setMasterState(id, true),
+                closedMasters.getMaster(id),
+                closedMasters.getMasters(),
+                closedMasters.getMasters(ResultSpec.all()),
+                closedMasters.setAllMastersActiveLongTimeAgo());
+        for (CompletableFuture<?> future : futures) {
+            assertThat(future)
+                    .failsWithin(TIMEOUT)
+                    .withThrowableOfType(ExecutionException.class)
+                    .havingCause()
+                    .isInstanceOf(MultimasterException.class);
+        }
+    }
+
+    // ---------------------------------------------------------------- schema
+
+    @Test
+    void shouldCreateBuildbotTablesInNewDatabase() {
+        withoutTables();
+        DbConnector connector = open(2);
+
+        assertThat(connector.isBuildbotSchema()).isFalse();
+        assertThat(raw.tables())
+                .contains("masters", "schedulers", "scheduler_masters", "changesources", "changesource_masters");
+        assertThat(raw.columns("masters")).containsOnlyKeys("id", "name", "name_hash", "active", "last_active");
+        assertThat(raw.columns("schedulers")).containsOnlyKeys("id", "name", "name_hash", "enabled");
+        assertThat(raw.columns("scheduler_masters")).containsOnlyKeys("schedulerid", "masterid");
+        assertThat(raw.columns("changesources")).containsOnlyKeys("id", "name", "name_hash");
+        assertThat(raw.columns("changesource_masters")).containsOnlyKeys("changesourceid", "masterid");
+        assertThat(raw.uniqueIndexes("masters")).contains("master_name_hashes");
+    }
+
+    @Test
+    void shouldCreateSchemaThroughPoolOfOneConnection() {
+        withoutTables();
+        DbConnector connector = DbConnector.builder()
+                .url(database.url())
+                .clock(clock)
+                .poolSize(1)
+                .connectionTimeout(Duration.ofSeconds(2))
+                .open();
+        opened.add(connector);
+
+        long id = await(connector.masters().findMasterId("m"));
+
+        assertThat(await(connector.masters().getMaster(id))).isPresent();
+        assertThat(raw.tables()).contains("masters", "flyway_schema_history");
+    }
+
+    @Test
+    void shouldOpenItsOwnDatabaseAgainWithoutChangingIt() {
+        withoutTables();
+        open(1).close();
+        Set<String> tables = raw.tables();
+        long migrations = raw.count("flyway_schema_history");
+
+        DbConnector again = open(1);
+
+        assertThat(again.isBuildbotSchema()).isFalse();
+        assertThat(raw.tables()).isEqualTo(tables);
+        assertThat(raw.count("flyway_schema_history")).isEqualTo(migrations);
+    }
+
+    @Test
+    void shouldUseBuildbotCreatedDatabaseAsItIs() {
+        withoutTables();
+        String key = raw.autoIncrementPrimaryKey();
+        raw.execute(
+                "CREATE TABLE masters (id " + key + ", name TEXT NOT NULL, name_hash VARCHAR(40) NOT NULL,"
+                        + " active INTEGER NOT NULL, last_active INTEGER NOT NULL)",
+                "CREATE UNIQUE INDEX master_name_hashes ON masters (name_hash)",
+                "CREATE TABLE schedulers (id " + key + ", name TEXT NOT NULL, name_hash VARCHAR(40) NOT NULL,"
+                        + " enabled SMALLINT DEFAULT 1)",
+                "CREATE TABLE scheduler_masters (schedulerid INTEGER NOT NULL PRIMARY KEY,"
+                        + " masterid INTEGER NOT NULL)",
+                "CREATE TABLE changesources (id " + key + ", name TEXT NOT NULL, name_hash VARCHAR(40) NOT NULL)",
+                "CREATE TABLE changesource_masters (changesourceid INTEGER NOT NULL PRIMARY KEY,"
+                        + " masterid INTEGER NOT NULL)");
+        createOptionalBuildbotLinkTables();
+        raw.update(
+                "INSERT INTO masters (name, name_hash, active, last_active) VALUES (?, ?, 1, 1000)",
+                "buildbot:/master",
+                sha1("buildbot:/master"));
+        Set<String> tables = raw.tables();
+        Map<String, String> columns = raw.columns("masters");
+
+        DbConnector connector = open(2);
+
+        assertThat(connector.isBuildbotSchema()).isTrue();
+        assertThat(raw.tables()).isEqualTo(tables).doesNotContain("flyway_schema_history");
+        assertThat(raw.columns("masters")).isEqualTo(columns);
+
+        MastersConnector buildbotMasters = connector.masters();
+        long existing = await(buildbotMasters.findMasterId("buildbot:/master"));
+        long added = await(buildbotMasters.findMasterId("Buildbot:/master"));
+        assertThat(added).isNotEqualTo(existing);
+        raw.update("INSERT INTO connected_workers (id, masterid, workerid) VALUES (1, ?, 7)", existing);
+        raw.update("INSERT INTO schedulers (name, name_hash) VALUES ('s', ?)", sha1("s"));
+        raw.update("INSERT INTO scheduler_masters (schedulerid, masterid) SELECT id, ? FROM schedulers", existing);
+
+        assertThat(await(buildbotMasters.setMasterState(existing, false))).isTrue();
+
+        assertThat(raw.count("connected_workers")).isZero();
+        assertThat(raw.count("scheduler_masters")).isZero();
+        assertThat(await(buildbotMasters.getMaster(existing)))
+                .contains(new MasterModel(existing, "buildbot:/master", false, seconds(1000)));
+        assertThat(raw.tables()).isEqualTo(tables);
+    }
+
+    @Test
+    void shouldRefuseDatabaseWithoutMastersTableWhenNotMigrating() {
+        withoutTables();
+        Set<String> tables = raw.tables();
+
+        assertThatThrownBy(() ->
+                        DbConnector.builder().url(database.url()).migrate(false).open())
+                .isInstanceOf(MultimasterException.class)
+                .hasMessageContaining("no masters table");
+        assertThat(raw.tables()).isEqualTo(tables);
+    }
+
+    // ---------------------------------------------------------------- concurrency (threads)
+
+    static final int THREADS = 16;
+    static final int ROUNDS = 4;
+
+    /** Runs {@code call} on {@code THREADS} threads released at once; returns their results. */
+    static <T> List<T> race(Supplier<CompletableFuture<T>> call) throws Exception {
+        ExecutorService callers = Executors.newFixedThreadPool(THREADS);
+        try {
+            CountDownLatch ready = new CountDownLatch(THREADS);
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<T>> results = new ArrayList<>();
+            for (int i = 0; i < THREADS; i++) {
+                results.add(callers.submit(() -> {
+                    ready.countDown();
+                    go.await();
+                    return call.get().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+                }));
+            }
+            assertThat(ready.await(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+            go.countDown();
+            List<T> values = new ArrayList<>();
+            for (Future<T> result : results) {
+                values.add(result.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS));
+            }
+            return values;
+        } finally {
+            callers.shutdownNow();
+        }
+    }
+
+    @Test
+    void shouldReturnSameIdWhenManyThreadsRegisterTheSameNewNameAtOnce() throws Exception {
+        MastersConnector racing = open(THREADS).masters();
+        for (int round = 0; round < ROUNDS; round++) {
+            String name = "racer-" + round + ":/srv";
+
+            List<Long> ids = race(() -> racing.findMasterId(name));
+
+            assertThat(Set.copyOf(ids)).as("round %d", round).hasSize(1);
+            assertThat(raw.queryLong("SELECT COUNT(*) FROM masters WHERE name_hash = ?", sha1(name)))
+                    .isEqualTo(1);
+            assertThat(master(ids.get(0)).name()).isEqualTo(name);
+        }
+        assertThat(raw.count("masters")).isEqualTo(ROUNDS);
+    }
+
+    @Test
+    void shouldReportExactlyOneChangeWhenManyThreadsDeactivateTheSameMaster() throws Exception {
+        MastersConnector racing = open(THREADS).masters();
+        long id = register("contended");
+        long other = register("bystander");
+        setState(other, true);
+        for (int round = 0; round < ROUNDS; round++) {
+            assertThat(setState(id, true)).isTrue();
+
+            List<Boolean> changed = race(() -> racing.setMasterState(id, false));
+
+            assertThat(changed).as("round %d", round).containsOnlyOnce(true);
+            assertThat(master(id).active()).isFalse();
+        }
+        assertThat(master(other).active()).isTrue();
+    }
+
+    @Test
+    void shouldReportExactlyOneChangeWhenManyThreadsActivateTheSameMaster() throws Exception {
+        MastersConnector racing = open(THREADS).masters();
+        long id = register("contended");
+        for (int round = 0; round < ROUNDS; round++) {
+            clock.advance(Duration.ofSeconds(60));
+
+            List<Boolean> changed = race(() -> racing.setMasterState(id, true));
+
+            assertThat(changed).as("round %d", round).containsOnlyOnce(true);
+            assertThat(master(id))
+                    .isEqualTo(new MasterModel(
+                            id, "contended", true, seconds(clock.instant().getEpochSecond())));
+            assertThat(setState(id, false)).isTrue();
+        }
+    }
+
+    // ---------------------------------------------------------------- concurrency (processes)
+
+    @Test
+    void shouldAgreeOnOneIdAndExactlyOneStateChangeAcrossTwoProcesses() throws Exception {
+        masters(); // creates the schema (and the SQLite file) before the processes start
+        int threadsPerProcess = 8;
+        String name = "process-racer:/srv";
+        List<Process> processes = new ArrayList<>();
+        List<BufferedReader> outputs = new ArrayList<>();
+        List<Writer> inputs = new ArrayList<>();
+        try {
+            for (int i = 0; i < 2; i++) {
+                Process process = new ProcessBuilder(
+                                Path.of(System.getProperty("java.home"), "bin", "java")
+                                        .toString(),
+                                // Quick start-up matters more than peak speed here.
+                                "-XX:TieredStopAtLevel=1",
+                                "-XX:+UseSerialGC",
+                                "-cp",
+                                System.getProperty("java.class.path"),
+                                RaceMain.class.getName(),
+                                database.url(),
+                                name,
+                                Integer.toString(threadsPerProcess))
+                        .redirectErrorStream(true)
+                        .start();
+                processes.add(process);
+                outputs.add(
+                        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)));
+                inputs.add(new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8));
+            }
+            List<String> output = new ArrayList<>();
+            for (String phase : RaceMain.PHASES) {
+                for (BufferedReader out : outputs) {
+                    readUntil(out, RaceMain.READY_PREFIX + phase, output);
+                }
+                // The same wall-clock instant for every process, shortly after all are ready.
+                String start = (System.currentTimeMillis() + 300) + "\n";
+                for (Writer in : inputs) {
+                    in.write(start);
+                    in.flush();
+                }
+            }
+            for (int i = 0; i < processes.size(); i++) {
+                readUntil(outputs.get(i), null, output);
+                assertThat(processes.get(i).waitFor(60, TimeUnit.SECONDS)).isTrue();
+                assertThat(processes.get(i).exitValue())
+                        .as("exit status; output:%n%s", String.join("\n", output))
+                        .isZero();
+            }
+
+            Map<String, List<String>> results = output.stream()
+                    .filter(line -> line.startsWith(RaceMain.RESULT_PREFIX))
+                    .map(line -> line.substring(RaceMain.RESULT_PREFIX.length()).split(" ", 2))
+                    .collect(Collectors.groupingBy(kv -> kv[0], Collectors.mapping(kv -> kv[1], Collectors.toList())));
+            int calls = 2 * threadsPerProcess;
+            String description = String.join("\n", output);
+            assertThat(results.get("id")).as(description).hasSize(calls);
+            assertThat(Set.copyOf(results.get("id"))).as(description).hasSize(1);
+            long id = Long.parseLong(results.get("id").get(0));
+            assertThat(raw.count("masters")).isEqualTo(1);
+            assertThat(results.get("activated")).as(description).hasSize(calls).containsOnlyOnce("true");
+            assertThat(results.get("deactivated"))
+                    .as(description)
+                    .hasSize(calls)
+                    .containsOnlyOnce("true");
+            assertThat(master(id).active()).isFalse();
+            assertThat(master(id).name()).isEqualTo(name);
+        } finally {
+            processes.forEach(Process::destroyForcibly);
+        }
+    }
+
+    /** Reads lines into {@code output} until one equals {@code marker}, or to the end if null. */
+    private static void readUntil(BufferedReader out, String marker, List<String> output) throws IOException {
+        for (String line = out.readLine(); line != null; line = out.readLine()) {
+            output.add(line);
+            if (line.equals(marker)) {
+                return;
+            }
+        }
+        assertThat(marker)
+                .as("process ended before '%s'; output:%n%s", marker, String.join("\n", output))
+                .isNull();
+    }
+}
