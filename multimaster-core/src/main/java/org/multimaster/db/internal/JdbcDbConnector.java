@@ -94,10 +94,8 @@ public final class JdbcDbConnector implements DbConnector {
         config.setJdbcUrl(url.jdbcUrl());
         url.user().ifPresent(config::setUsername);
         url.password().ifPresent(config::setPassword);
-        // Flyway migrates on a second connection while it holds a first one (its lock and history
-        // table on PostgreSQL), so a pool of one waited for itself until the connection timeout.
-        // The database executor, sized to poolSize, still bounds the connections in use afterwards.
-        config.setMaximumPoolSize(Math.max(poolSize, 2));
+        // Migrations run on their own pool of two (see Schema.prepare), so poolSize 1 is safe here.
+        config.setMaximumPoolSize(poolSize);
         config.setMinimumIdle(Math.min(poolSize, 1));
         config.setConnectionTimeout(Math.max(250, connectionTimeout.toMillis()));
         if (url.kind() == DatabaseKind.SQLITE) {
