@@ -30,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.multimaster.db.DbConnector;
 import org.multimaster.db.MasterModel;
 import org.multimaster.db.MastersConnector;
+import org.multimaster.db.testing.MutableClock;
 import org.multimaster.db.testing.TestDatabase;
 
 /**
@@ -46,7 +47,7 @@ abstract class MasterRuntimeContract {
     Path tempDir;
 
     TestDatabase database;
-    FakeClock clock;
+    MutableClock clock;
     DbConnector db;
     MastersConnector masters;
     final List<AutoCloseable> toClose = new ArrayList<>();
@@ -59,7 +60,7 @@ abstract class MasterRuntimeContract {
     void setUp() {
         database = database(tempDir);
         database.reset();
-        clock = new FakeClock(T0);
+        clock = new MutableClock(T0);
         db = open();
         masters = db.masters();
     }
