@@ -16,6 +16,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import org.junit.jupiter.api.BeforeAll;
@@ -49,6 +50,9 @@ abstract class AbstractBuildbotInteropTest {
     private static final Instant T2 = T1.plusSeconds(60);
     private static final Instant T3 = T2.plusSeconds(60);
     private static final Instant T4 = T3.plusSeconds(60);
+    /** The tables that multimaster creates in a new database, all of them Buildbot's. */
+    private static final List<String> SHARED_TABLES =
+            List.of("masters", "schedulers", "scheduler_masters", "changesources", "changesource_masters");
 
     private Path tempDir;
     private Buildbot buildbot;
@@ -152,8 +156,11 @@ abstract class AbstractBuildbotInteropTest {
             try (DbConnector mm = open()) {
                 CompletableFuture<Long> id = mm.masters().findMasterId(name);
                 if (db.storesFourByteCharacters()) {
-                    Session bb = buildbot.call(db.buildbotUrl(), T2, new Operations().find(name));
-                    assertThat(bb.id(0)).isEqualTo(join(id));
+                    // That Buildbot reads such names back is shown with the other names above.
+                    long registered = join(id);
+                    assertThat(join(mm.masters().getMasters()))
+                            .extracting(MasterModel::id, MasterModel::name)
+                            .containsExactly(tuple(registered, name));
                 } else {
                     // Buildbot's MySQL tables are utf8 (three bytes at most); the database refuses
                     // the name, and multimaster reports it instead of storing a mangled name.
@@ -189,12 +196,21 @@ abstract class AbstractBuildbotInteropTest {
     @TestInstance(TestInstance.Lifecycle.PER_CLASS)
     class OnADatabaseThatMultimasterCreated {
 
+        private Map<String, List<String>> asBuildbotCreatesThem;
+        private Map<String, List<String>> asMultimasterCreatesThem;
+
         @BeforeAll
-        void letMultimasterCreateTheDatabase() {
+        void letMultimasterCreateTheDatabase() throws SQLException {
+            // First learn how Buildbot defines the tables that multimaster creates, on this server.
+            db.database().reset();
+            buildbot.createMaster(tempDir.resolve("reference"), db.buildbotUrl());
+            asBuildbotCreatesThem = db.tableDefinitions(SHARED_TABLES);
+
             db.database().reset();
             try (DbConnector mm = open()) {
                 assertThat(mm.isBuildbotSchema()).isFalse();
             }
+            asMultimasterCreatesThem = db.tableDefinitions(SHARED_TABLES);
         }
 
         @BeforeEach
@@ -214,6 +230,12 @@ abstract class AbstractBuildbotInteropTest {
         }
 
         @Test
+        void shouldCreateTheTablesItSharesWithBuildbotAsBuildbotDoes() {
+            assertThat(asMultimasterCreatesThem.get("masters")).isNotEmpty();
+            assertThat(asMultimasterCreatesThem).isEqualTo(asBuildbotCreatesThem);
+        }
+
+        @Test
         void shouldBeRefusedByBuildbotsStartupCheckBecauseBuildbotsMigrationsDidNotRun() {
             // A Buildbot master starts only on a schema its own alembic migrations stamped; the
             // masters connector works on multimaster's tables (above), but Buildbot's startup
@@ -222,6 +244,76 @@ abstract class AbstractBuildbotInteropTest {
 
             assertThat(result.exitCode()).isNotZero();
             assertThat(result.stderr() + result.stdout()).contains("DatabaseNotReadyError");
+        }
+    }
+
+    @Nested
+    @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+    class AfterBuildbotUpgradedADatabaseThatMultimasterCreated {
+
+        private List<MasterModel> before;
+
+        @BeforeAll
+        void createWithMultimasterThenUpgradeWithBuildbot() {
+            db.database().reset();
+            clock.set(T1);
+            try (DbConnector mm = open()) {
+                for (String name : names()) {
+                    join(mm.masters().findMasterId(name));
+                }
+                clock.set(T2);
+                long first = join(mm.masters().getMasters()).get(0).id();
+                join(mm.masters().setMasterState(first, true));
+                before = join(mm.masters().getMasters());
+            }
+            // What an operator does to run Buildbot on it: upgrade-master creates the rest of
+            // Buildbot's tables beside multimaster's and stamps Buildbot's schema version.
+            buildbot.upgradeMaster(tempDir.resolve("upgraded"), db.buildbotUrl());
+        }
+
+        @Test
+        void shouldKeepEveryMasterMarkedActiveLongAgoAndLetBuildbotStart() throws SQLException {
+            // upgrade-master marks every master active at the epoch, so that the next start of a
+            // master finds them all expired and cleans up after them.
+            List<Long> ids = before.stream().map(MasterModel::id).toList();
+            List<Master> expected = before.stream()
+                    .map(m -> new Master(m.id(), m.name(), true, Instant.EPOCH))
+                    .toList();
+
+            Session bb = buildbot.call(db.buildbotUrl(), T3, new Operations().list());
+            assertThat(bb.masters()).filteredOn(m -> ids.contains(m.id())).containsExactlyElementsOf(expected);
+            assertThat(bb.rows()).filteredOn(r -> ids.contains(r.id())).containsExactlyElementsOf(asRows(expected));
+
+            try (DbConnector mm = open()) {
+                assertThat(join(mm.masters().getMasters()))
+                        .filteredOn(m -> ids.contains(m.id()))
+                        .map(AbstractBuildbotInteropTest::asBuildbot)
+                        .containsExactlyElementsOf(expected);
+            }
+            assertThat(db.snapshot().tables()).contains("alembic_version", "flyway_schema_history", "builds");
+        }
+
+        @Test
+        void shouldLetBothRegisterAndReadMastersAfterTheUpgrade() {
+            try (DbConnector mm = open()) {
+                assertThat(mm.isBuildbotSchema())
+                        .as("multimaster's migration history is still there")
+                        .isFalse();
+                clock.set(T3);
+                long mmId = join(mm.masters().findMasterId("after-upgrade:/srv/mm"));
+
+                Session bb = buildbot.call(
+                        db.buildbotUrl(),
+                        T4,
+                        new Operations()
+                                .find("after-upgrade:/srv/mm")
+                                .find("after-upgrade:/srv/bb")
+                                .setFound(1, true));
+
+                assertThat(bb.id(0)).isEqualTo(mmId);
+                assertThat(join(mm.masters().getMaster(bb.id(1))))
+                        .contains(new MasterModel(bb.id(1), "after-upgrade:/srv/bb", true, T4));
+            }
         }
     }
 

@@ -80,6 +80,24 @@ final class Buildbot {
     }
 
     /**
+     * Runs {@code buildbot upgrade-master} on {@code basedir}, after writing there the smallest
+     * master directory Buildbot accepts ({@code buildbot.tac} and a {@code master.cfg} on {@code
+     * dbUrl}). Besides migrating, upgrade-master marks every master active long ago.
+     */
+    void upgradeMaster(Path basedir, String dbUrl) {
+        copyResource("buildbot.tac", basedir);
+        copyResource("master.cfg", basedir);
+        Result result = run(
+                List.of(buildbot.toString(), "upgrade-master", basedir.toString()),
+                "",
+                Map.of("BUILDBOT_DB_URL", dbUrl));
+        if (result.exitCode() != 0 || !result.stdout().contains("upgrade complete")) {
+            throw new AssertionError("buildbot upgrade-master failed (exit " + result.exitCode() + "):\n"
+                    + result.stdout() + result.stderr());
+        }
+    }
+
+    /**
      * Runs operations through Buildbot's masters connector and fails the test if Buildbot fails.
      *
      * @param dbUrl Buildbot's {@code db_url}
@@ -133,24 +151,34 @@ final class Buildbot {
 
     private Path script() {
         if (script == null) {
-            try (InputStream in = Buildbot.class.getResourceAsStream("/interop/buildbot_masters.py")) {
-                if (in == null) {
-                    throw new IllegalStateException("test resource /interop/buildbot_masters.py is missing");
-                }
-                Files.createDirectories(workDir);
-                script = workDir.resolve("buildbot_masters.py");
-                Files.write(script, in.readAllBytes());
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            script = copyResource("buildbot_masters.py", workDir);
         }
         return script;
     }
 
+    private static Path copyResource(String name, Path dir) {
+        try (InputStream in = Buildbot.class.getResourceAsStream("/interop/" + name)) {
+            if (in == null) {
+                throw new IllegalStateException("test resource /interop/" + name + " is missing");
+            }
+            Files.createDirectories(dir);
+            Path file = dir.resolve(name);
+            Files.write(file, in.readAllBytes());
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private Result run(List<String> command, String stdin) {
+        return run(command, stdin, Map.of());
+    }
+
+    private Result run(List<String> command, String stdin, Map<String, String> env) {
         try {
             Files.createDirectories(workDir);
             ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile());
+            builder.environment().putAll(env);
             // Buildbot's Python must not pick up a virtualenv or pyenv of the caller.
             builder.environment().remove("PYTHONPATH");
             builder.environment().remove("PYTHONHOME");

@@ -9,6 +9,8 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import org.jspecify.annotations.Nullable;
 import org.multimaster.db.testing.TestDatabase;
@@ -146,6 +148,56 @@ final class InteropDatabase {
             }
             return new SchemaSnapshot(List.copyOf(tables), List.copyOf(columns), List.copyOf(indexes), alembic);
         }
+    }
+
+    /**
+     * For each table, its columns as {@code name type(size) nullable=…} in column order, its primary
+     * key and its other unique indexes; defaults, plain indexes and character sets are left out.
+     */
+    Map<String, List<String>> tableDefinitions(List<String> tables) throws SQLException {
+        Map<String, List<String>> definitions = new TreeMap<>();
+        try (Connection c = database.connect()) {
+            DatabaseMetaData meta = c.getMetaData();
+            for (String table : tables) {
+                List<String> definition = new ArrayList<>();
+                try (ResultSet rs = meta.getColumns(c.getCatalog(), c.getSchema(), table, "%")) {
+                    while (rs.next()) {
+                        definition.add(rs.getString("COLUMN_NAME") + " "
+                                + rs.getString("TYPE_NAME").toLowerCase(Locale.ROOT) + "(" + rs.getInt("COLUMN_SIZE")
+                                + ") nullable=" + rs.getString("IS_NULLABLE"));
+                    }
+                }
+                TreeSet<String> primaryKey = new TreeSet<>();
+                try (ResultSet rs = meta.getPrimaryKeys(c.getCatalog(), c.getSchema(), table)) {
+                    while (rs.next()) {
+                        primaryKey.add(rs.getString("COLUMN_NAME"));
+                    }
+                }
+                definition.add("primary key " + primaryKey);
+                Map<String, TreeSet<String>> uniqueIndexes = new TreeMap<>();
+                try (ResultSet rs = meta.getIndexInfo(c.getCatalog(), c.getSchema(), table, true, false)) {
+                    while (rs.next()) {
+                        String index = rs.getString("INDEX_NAME");
+                        // sqlite-jdbc lists plain indexes even when asked for unique ones only.
+                        if (index != null && !rs.getBoolean("NON_UNIQUE")) {
+                            uniqueIndexes
+                                    .computeIfAbsent(index, k -> new TreeSet<>())
+                                    .add(rs.getString("COLUMN_NAME"));
+                        }
+                    }
+                }
+                // The primary key's own index has a generated name that differs between databases.
+                List<String> unique = new ArrayList<>();
+                uniqueIndexes.forEach((index, columns) -> {
+                    if (!columns.equals(primaryKey)) {
+                        unique.add("unique index " + index + " " + columns);
+                    }
+                });
+                definition.addAll(unique);
+                definitions.put(table, definition);
+            }
+        }
+        return definitions;
     }
 
     @Override
