@@ -46,6 +46,7 @@ import org.multimaster.interop.Buildbot.Session;
 abstract class AbstractBuildbotInteropTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final int RACERS = 8;
     private static final Instant T1 = Instant.ofEpochSecond(1_700_000_000L);
     private static final Instant T2 = T1.plusSeconds(60);
     private static final Instant T3 = T2.plusSeconds(60);
@@ -169,6 +170,29 @@ abstract class AbstractBuildbotInteropTest {
                             .withThrowableOfType(ExecutionException.class)
                             .withCauseInstanceOf(MultimasterException.class);
                     assertThat(join(mm.masters().getMasters())).isEmpty();
+                }
+            }
+        }
+
+        @Test
+        void shouldReportExactlyOneChangeWhenManyFlipAMasterAtOnceOnBuildbotsTables() {
+            // Buildbot creates MySQL tables with MyISAM by default: no transactions, and
+            // SELECT ... FOR UPDATE locks nothing. The exactly-once result must hold there too.
+            try (DbConnector mm = DbConnector.builder()
+                    .url(db.buildbotUrl())
+                    .clock(clock)
+                    .poolSize(RACERS)
+                    .open()) {
+                long id = join(mm.masters().findMasterId("raced:/srv/master"));
+                for (int round = 0; round < 10; round++) {
+                    boolean active = round % 2 == 0;
+                    List<CompletableFuture<Boolean>> racers = new ArrayList<>();
+                    for (int i = 0; i < RACERS; i++) {
+                        racers.add(mm.masters().setMasterState(id, active));
+                    }
+                    assertThat(racers.stream().filter(AbstractBuildbotInteropTest::join))
+                            .as("callers that saw a change in round %d (active=%s)", round, active)
+                            .hasSize(1);
                 }
             }
         }
