@@ -37,7 +37,9 @@ import org.multimaster.interop.Buildbot.Session;
 /**
  * multimaster and real Buildbot 3.7 on one database: what one writes to {@code masters}, the other
  * reads back identically (id, name, name_hash, active, last_active), both agree on the id of a
- * name whoever registers it first, and multimaster leaves a Buildbot-created schema as it is.
+ * name whoever registers it first, and multimaster leaves a Buildbot-created schema as it is. A
+ * database that multimaster created has Buildbot's table definitions, Buildbot's connector works on
+ * it, and {@code buildbot upgrade-master} turns it into a full Buildbot database.
  *
  * <p>Buildbot's side goes through Buildbot's own masters DB connector (see {@link Buildbot}). Each
  * backend is one tiny subclass; each nested class creates its database once.
@@ -373,9 +375,7 @@ abstract class AbstractBuildbotInteropTest {
         written.forEach(m -> reads.get(m.id()));
         long missing = written.get(written.size() - 1).id() + 1000;
         reads.get(missing).list();
-        Session bb = buildbotVersionCheck
-                ? buildbot.call(db.buildbotUrl(), T4, reads)
-                : buildbot.callWithoutVersionCheck(db.buildbotUrl(), T4, reads);
+        Session bb = buildbot.call(db.buildbotUrl(), T4, buildbotVersionCheck, reads);
 
         List<Master> expected =
                 written.stream().map(AbstractBuildbotInteropTest::asBuildbot).toList();
@@ -407,7 +407,7 @@ abstract class AbstractBuildbotInteropTest {
                 .find(names.get(0))
                 .now(T3)
                 .setFound(1, false);
-        Session bb = call(buildbotVersionCheck, T1, operations);
+        Session bb = buildbot.call(db.buildbotUrl(), T1, buildbotVersionCheck, operations);
         List<Long> ids = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             ids.add(bb.id(i));
@@ -445,12 +445,6 @@ abstract class AbstractBuildbotInteropTest {
                     .as("nothing registered twice")
                     .isEqualTo(read);
         }
-    }
-
-    private Session call(boolean versionCheck, Instant now, Operations operations) {
-        return versionCheck
-                ? buildbot.call(db.buildbotUrl(), now, operations)
-                : buildbot.callWithoutVersionCheck(db.buildbotUrl(), now, operations);
     }
 
     /** Master names that a careless store would mangle or confuse. */
