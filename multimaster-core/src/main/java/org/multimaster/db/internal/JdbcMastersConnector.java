@@ -39,8 +39,11 @@ import org.multimaster.db.ResultSpec;
  *       the same master run one after the other and each sees the state the previous one left;
  *   <li>if there is no row, write nothing and return false;
  *   <li>when deactivating, delete the master's rows from every link table the database has;
- *   <li>write the new state (and, when activating, {@code last_active} = now);
- *   <li>return whether the state read in step 1 differs from the new one.
+ *   <li>write the new state with an {@code UPDATE} that matches only a row in the other state
+ *       (and, when activating, set {@code last_active} = now either way);
+ *   <li>return whether that {@code UPDATE} matched a row. Under the lock of step 1 this equals
+ *       "the state read in step 1 differs"; on MyISAM tables (Buildbot's MySQL default), where
+ *       step 1 locks nothing, the single atomic {@code UPDATE} still lets exactly one caller win.
  * </ol>
  *
  * <p>Thread-safe.
@@ -121,26 +124,37 @@ final class JdbcMastersConnector implements MastersConnector {
             if (wasActive == null) {
                 return false;
             }
+            // The result comes from the row count of an UPDATE that matches only a row in the other
+            // state, not from the state read above: on MySQL tables that Buildbot created (MyISAM by
+            // default) there are no transactions and FOR UPDATE locks nothing, but each UPDATE is
+            // atomic, so exactly one concurrent caller still sees the change.
             if (active) {
+                int changed;
                 try (PreparedStatement update = connection.prepareStatement(
-                        "UPDATE masters SET active = 1, last_active = " + now.sql() + " WHERE id = ?")) {
+                        "UPDATE masters SET active = 1, last_active = " + now.sql() + " WHERE id = ? AND active = 0")) {
                     update.setLong(now.bind(update, 1), masterId);
-                    update.executeUpdate();
+                    changed = update.executeUpdate();
                 }
-            } else {
-                for (String delete : linkDeletes) {
-                    try (PreparedStatement statement = connection.prepareStatement(delete)) {
-                        statement.setLong(1, masterId);
-                        statement.executeUpdate();
+                if (changed == 0) {
+                    try (PreparedStatement checkIn = connection.prepareStatement(
+                            "UPDATE masters SET last_active = " + now.sql() + " WHERE id = ?")) {
+                        checkIn.setLong(now.bind(checkIn, 1), masterId);
+                        checkIn.executeUpdate();
                     }
                 }
-                try (PreparedStatement update =
-                        connection.prepareStatement("UPDATE masters SET active = 0 WHERE id = ?")) {
-                    update.setLong(1, masterId);
-                    update.executeUpdate();
+                return changed > 0;
+            }
+            for (String delete : linkDeletes) {
+                try (PreparedStatement statement = connection.prepareStatement(delete)) {
+                    statement.setLong(1, masterId);
+                    statement.executeUpdate();
                 }
             }
-            return wasActive != active;
+            try (PreparedStatement update =
+                    connection.prepareStatement("UPDATE masters SET active = 0 WHERE id = ? AND active <> 0")) {
+                update.setLong(1, masterId);
+                return update.executeUpdate() > 0;
+            }
         });
     }
 
