@@ -20,8 +20,10 @@ import org.multimaster.db.MultimasterException;
  * What tables a database has, and whose they are.
  *
  * <p>A database with a {@code masters} table but no Flyway history was created by Buildbot (or by
- * another tool of its layout): it is used as it is and never migrated. Any other database holds
- * multimaster's own schema, which Flyway creates and upgrades.
+ * another tool of its layout), and one with Buildbot's schema version table ({@code alembic_version},
+ * or {@code migrate_version} before Buildbot 3) is managed by Buildbot, even if multimaster created
+ * it before {@code buildbot upgrade-master} ran on it: either is used as it is and never migrated.
+ * Any other database holds multimaster's own schema, which Flyway creates and upgrades.
  */
 final class Schema {
 
@@ -44,7 +46,10 @@ final class Schema {
             DataSource dataSource, Dialect dialect, DatabaseUrl url, @Nullable Supplier<HikariDataSource> migrationPool)
             throws SQLException {
         Set<String> tables = readTables(dataSource);
-        boolean buildbot = tables.contains("masters") && !tables.contains(HISTORY_TABLE);
+        boolean buildbot = tables.contains("masters")
+                && (!tables.contains(HISTORY_TABLE)
+                        || tables.contains("alembic_version")
+                        || tables.contains("migrate_version"));
         if (!buildbot && migrationPool != null) {
             try (HikariDataSource pool = migrationPool.get()) {
                 migrate(pool, dialect, url);
