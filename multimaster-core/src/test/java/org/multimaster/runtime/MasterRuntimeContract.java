@@ -425,4 +425,30 @@ abstract class MasterRuntimeContract {
             assertThat(rs.getInt(1)).isEqualTo(2);
         }
     }
+
+    @Test
+    void shouldMeasureAndLogTheSkewBetweenItsClockAndTheDatabases() {
+        ch.qos.logback.classic.Logger logger =
+                (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(MasterRuntime.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logs =
+                new ch.qos.logback.core.read.ListAppender<>();
+        logs.start();
+        logger.addAppender(logs);
+        try {
+            long behind = 3600;
+            clock.set(Instant.ofEpochSecond(System.currentTimeMillis() / 1000 - behind));
+
+            started(runtime("host:/late"));
+
+            assertThat(logs.list)
+                    .filteredOn(e -> e.getLevel() == ch.qos.logback.classic.Level.WARN)
+                    .extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+                    .anySatisfy(message -> assertThat(message)
+                            .matches("this host's clock and the database's differ by 36\\d\\d s; hosts whose"
+                                    + " clocks disagree can expire live masters: fix the clocks or run with --clock"
+                                    + " database"));
+        } finally {
+            logger.detachAppender(logs);
+        }
+    }
 }
