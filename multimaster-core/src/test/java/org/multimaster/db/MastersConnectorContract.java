@@ -1136,6 +1136,26 @@ abstract class MastersConnectorContract {
     }
 
     @Test
+    void shouldNeverCountFewerMastersThanThePageHoldsWhileMastersRegister() throws Exception {
+        MastersConnector writer = open(2).masters();
+        MastersConnector reader = open(2).masters();
+        ResultSpec firstPage = ResultSpec.builder().limit(5L).build();
+        CompletableFuture<Void> registrations = CompletableFuture.runAsync(() -> {
+            for (int i = 0; i < 150; i++) {
+                await(writer.findMasterId("newcomer-" + i));
+            }
+        });
+        int pages = 0;
+        while (!registrations.isDone() || pages == 0) {
+            ListResult<MasterModel> page = await(reader.getMasters(firstPage));
+            assertThat(page.total()).isGreaterThanOrEqualTo(page.items().size());
+            pages++;
+        }
+        await(registrations);
+        assertThat(await(reader.getMasters(firstPage)).total()).isEqualTo(150);
+    }
+
+    @Test
     void shouldReturnSameIdWhenManyThreadsRegisterTheSameNewNameAtOnce() throws Exception {
         MastersConnector racing = open(THREADS).masters();
         for (int round = 0; round < ROUNDS; round++) {

@@ -51,6 +51,7 @@ import org.multimaster.db.ResultSpec;
 final class JdbcMastersConnector implements MastersConnector {
 
     private static final String COLUMNS = "id, name, active, last_active";
+    private static final String TOTAL = "total_count";
 
     static final List<QueryField> FIELDS = List.of(
             QueryField.of("masterid", "id", QueryField.Type.INTEGER),
@@ -186,22 +187,28 @@ final class JdbcMastersConnector implements MastersConnector {
     public CompletableFuture<ListResult<MasterModel>> getMasters(ResultSpec spec) {
         Objects.requireNonNull(spec, "spec");
         SpecQuery query = SpecQuery.of("masters", FIELDS, dialect, spec);
-        // Auto-commit: on SQLite every transaction here takes the write lock (IMMEDIATE), which a
-        // read must not hold; the count and the page may straddle a concurrent write, as in Buildbot.
+        // One statement returns the page and, through a window count, the total: both come from the
+        // same snapshot, so a concurrent registration cannot make the total disagree with the page.
+        // Only an empty page (offset past the end, or limit 0) needs the separate count.
         return sql.autoCommit("query masters", connection -> {
-            long total;
-            try (PreparedStatement count = connection.prepareStatement(query.countSql())) {
-                query.bind(count, false);
-                try (ResultSet rs = count.executeQuery()) {
-                    rs.next();
-                    total = rs.getLong(1);
-                }
-            }
-            List<MasterModel> items;
-            try (PreparedStatement select = connection.prepareStatement(query.selectSql(COLUMNS))) {
+            List<MasterModel> items = new ArrayList<>();
+            long total = 0;
+            try (PreparedStatement select = connection.prepareStatement(query.selectSql(COLUMNS, TOTAL))) {
                 query.bind(select, true);
                 try (ResultSet rs = select.executeQuery()) {
-                    items = readAll(rs);
+                    while (rs.next()) {
+                        items.add(toModel(rs));
+                        total = rs.getLong(TOTAL);
+                    }
+                }
+            }
+            if (items.isEmpty()) {
+                try (PreparedStatement count = connection.prepareStatement(query.countSql())) {
+                    query.bind(count, false);
+                    try (ResultSet rs = count.executeQuery()) {
+                        rs.next();
+                        total = rs.getLong(1);
+                    }
                 }
             }
             return new ListResult<>(items, total, spec.offset(), spec.limit());

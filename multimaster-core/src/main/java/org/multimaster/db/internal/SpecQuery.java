@@ -93,9 +93,13 @@ final class SpecQuery {
                 pagingParameters);
     }
 
-    /** {@code SELECT columns FROM table WHERE … ORDER BY … LIMIT/OFFSET}. */
-    String selectSql(String columns) {
-        return "SELECT " + columns + " FROM " + table + where + orderBy + paging;
+    /**
+     * {@code SELECT columns, COUNT(*) OVER () AS totalColumn FROM table WHERE … ORDER BY … LIMIT/OFFSET}:
+     * the window count is taken over every matching row, before paging.
+     */
+    String selectSql(String columns, String totalColumn) {
+        return "SELECT " + columns + ", COUNT(*) OVER () AS " + totalColumn + " FROM " + table + where + orderBy
+                + paging;
     }
 
     /** {@code SELECT COUNT(*) FROM table WHERE …}. */
