@@ -69,9 +69,8 @@ abstract class DatabaseCommand implements Callable<Integer> {
                                 + ", or run 'multimaster upgrade' to create it");
             }
         }
-        // The default pool size: with one connection, Flyway's migration of PostgreSQL waits for a
-        // second one until the connection timeout and fails.
-        return DbConnector.builder().url(url).migrate(migrate).open();
+        // One connection is enough for one command and leaves the server's connections to the masters.
+        return DbConnector.builder().url(url).poolSize(1).migrate(migrate).open();
     }
 
     final boolean json() {
