@@ -34,15 +34,15 @@ import org.multimaster.db.ResultSpec;
  * <p>State change ({@link #setMasterState}), one transaction:
  *
  * <ol>
- *   <li>read the master's row with a row lock ({@code SELECT … FOR UPDATE}; on SQLite the
- *       {@code IMMEDIATE} transaction holds the database's write lock), so concurrent callers on
- *       the same master run one after the other and each sees the state the previous one left;
+ *   <li>lock the master's row ({@code SELECT … FOR UPDATE}; on SQLite the {@code IMMEDIATE}
+ *       transaction holds the database's write lock), so concurrent callers on the same master run
+ *       one after the other and each sees the state the previous one left;
  *   <li>if there is no row, write nothing and return false;
  *   <li>when deactivating, delete the master's rows from every link table the database has;
  *   <li>write the new state with an {@code UPDATE} that matches only a row in the other state
  *       (and, when activating, set {@code last_active} = now either way);
- *   <li>return whether that {@code UPDATE} matched a row. Under the lock of step 1 this equals
- *       "the state read in step 1 differs"; on MyISAM tables (Buildbot's MySQL default), where
+ *   <li>return whether that {@code UPDATE} matched a row, i.e. whether the state changed; on MyISAM
+ *       tables (Buildbot's MySQL default), where
  *       step 1 locks nothing, the single atomic {@code UPDATE} still lets exactly one caller win.
  * </ol>
  *
@@ -121,8 +121,7 @@ final class JdbcMastersConnector implements MastersConnector {
     @Override
     public CompletableFuture<Boolean> setMasterState(long masterId, boolean active) {
         return sql.transaction("mark master " + masterId + (active ? " active" : " inactive"), connection -> {
-            Boolean wasActive = lockState(connection, masterId);
-            if (wasActive == null) {
+            if (!lockRow(connection, masterId)) {
                 return false;
             }
             // The result comes from the row count of an UPDATE that matches only a row in the other
@@ -274,12 +273,13 @@ final class JdbcMastersConnector implements MastersConnector {
         });
     }
 
-    private @Nullable Boolean lockState(Connection connection, long masterId) throws SQLException {
+    /** Locks the master's row until the transaction ends; returns whether it exists. */
+    private boolean lockRow(Connection connection, long masterId) throws SQLException {
         try (PreparedStatement select =
-                connection.prepareStatement("SELECT active FROM masters WHERE id = ?" + dialect.forUpdate())) {
+                connection.prepareStatement("SELECT id FROM masters WHERE id = ?" + dialect.forUpdate())) {
             select.setLong(1, masterId);
             try (ResultSet rs = select.executeQuery()) {
-                return rs.next() ? rs.getInt(1) != 0 : null;
+                return rs.next();
             }
         }
     }
