@@ -102,19 +102,15 @@ public final class DatabaseUrl {
         }
         String scheme = m.group("scheme").toLowerCase(Locale.ROOT);
         String rest = m.group("rest");
-        switch (scheme) {
-            case "sqlite":
-                return fromBuildbotSqlite(rest, shown);
-            case "postgresql":
-            case "postgres":
-                return fromBuildbotServer(DatabaseKind.POSTGRESQL, "jdbc:postgresql://", 5432, rest, shown);
-            case "mysql":
-            case "mariadb":
-                return fromBuildbotServer(DatabaseKind.MYSQL, "jdbc:mariadb://", 3306, rest, shown);
-            default:
+        return switch (scheme) {
+            case "sqlite" -> fromBuildbotSqlite(rest, shown);
+            case "postgresql", "postgres" ->
+                fromBuildbotServer(DatabaseKind.POSTGRESQL, "jdbc:postgresql://", 5432, rest, shown);
+            case "mysql", "mariadb" -> fromBuildbotServer(DatabaseKind.MYSQL, "jdbc:mariadb://", 3306, rest, shown);
+            default ->
                 throw new UnsupportedDatabaseException("unsupported database '" + scheme + "' in URL '" + shown
                         + "': multimaster supports SQLite, PostgreSQL and MySQL/MariaDB; " + EXAMPLES);
-        }
+        };
     }
 
     /**
@@ -173,7 +169,7 @@ public final class DatabaseUrl {
         int query = rest.indexOf('?');
         String pathPart = query < 0 ? rest : rest.substring(0, query);
         if (query >= 0) {
-            for (String parameter : rest.substring(query + 1).split("&")) {
+            for (String parameter : rest.substring(query + 1).split("&", -1)) {
                 String key = parameter.split("=", 2)[0];
                 if (!key.isEmpty() && !BUILDBOT_ONLY_PARAMETERS.contains(key)) {
                     throw new IllegalArgumentException("unknown parameter '" + key + "' in SQLite URL '" + shown
@@ -236,7 +232,7 @@ public final class DatabaseUrl {
         }
         List<String> kept = new ArrayList<>();
         if (query >= 0) {
-            for (String parameter : pathAndQuery.substring(query + 1).split("&")) {
+            for (String parameter : pathAndQuery.substring(query + 1).split("&", -1)) {
                 String key = parameter.split("=", 2)[0];
                 if (!key.isEmpty() && !BUILDBOT_ONLY_PARAMETERS.contains(key)) {
                     kept.add(parameter);
@@ -263,7 +259,7 @@ public final class DatabaseUrl {
         int query = rest.indexOf('?');
         if (query >= 0) {
             List<String> kept = new ArrayList<>();
-            for (String parameter : rest.substring(query + 1).split("&")) {
+            for (String parameter : rest.substring(query + 1).split("&", -1)) {
                 String[] kv = parameter.split("=", 2);
                 String key = kv[0].toLowerCase(Locale.ROOT);
                 String value = kv.length > 1 ? decode(kv[1]) : "";
@@ -288,7 +284,7 @@ public final class DatabaseUrl {
         StringBuilder out = new StringBuilder();
         for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
             int c = b & 0xff;
-            if (Character.isLetterOrDigit(c) && c < 0x80 || "-._~".indexOf(c) >= 0) {
+            if ((Character.isLetterOrDigit(c) && c < 0x80) || "-._~".indexOf(c) >= 0) {
                 out.append((char) c);
             } else {
                 out.append('%').append(String.format("%02X", c));

@@ -1,6 +1,7 @@
 package org.multimaster.db;
 
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Objects;
 
 /**
@@ -18,7 +19,7 @@ public record MasterModel(long id, String name, boolean active, Instant lastActi
     public MasterModel {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(lastActive, "lastActive");
-        if (lastActive.getNano() != 0) {
+        if (!lastActive.truncatedTo(ChronoUnit.SECONDS).equals(lastActive)) {
             throw new IllegalArgumentException(
                     "lastActive " + lastActive + " must be whole seconds: the masters table stores epoch seconds");
         }

@@ -113,7 +113,7 @@ public final class Expiry {
             if (cause instanceof MultimasterException m) {
                 throw m;
             }
-            throw new MultimasterException("database call failed: " + cause, cause);
+            throw new MultimasterException("database call failed: " + cause, cause == null ? e : cause);
         } catch (TimeoutException e) {
             future.cancel(false);
             throw new MultimasterException("database call did not complete within " + timeout, e);

@@ -161,7 +161,9 @@ public final class MasterRuntime implements AutoCloseable {
             });
             heartbeatThread = thread;
             long millis = interval.toMillis();
-            thread.scheduleWithFixedDelay(this::heartbeatSafely, millis, millis, TimeUnit.MILLISECONDS);
+            // The task never completes exceptionally (heartbeatSafely catches everything), and close()
+            // stops it by shutting the executor down, so the returned future is not needed.
+            var unused = thread.scheduleWithFixedDelay(this::heartbeatSafely, millis, millis, TimeUnit.MILLISECONDS);
         }
     }
 
@@ -424,10 +426,10 @@ public final class MasterRuntime implements AutoCloseable {
     private void measureSkew() {
         try {
             Instant database = expirer.await(db.databaseNow());
-            long skew = Duration.between(clock.instant(), database).getSeconds();
+            long skew = Duration.between(clock.instant(), database).toSeconds();
             // Both readings have whole-second resolution, so 1 s of difference is noise.
             if (Math.abs(skew) > 1
-                    && Math.abs(skew) >= interval.getSeconds()
+                    && Math.abs(skew) >= interval.toSeconds()
                     && db.timeSource() == TimeSource.APPLICATION) {
                 log.warn(
                         "this host's clock and the database's differ by {} s; hosts whose clocks disagree can expire"

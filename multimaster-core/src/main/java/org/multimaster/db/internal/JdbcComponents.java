@@ -43,7 +43,6 @@ final class JdbcComponents {
     private final String table;
     private final String linkTable;
     private final String idColumn;
-    private final boolean hasEnabled;
     private final String select;
 
     JdbcComponents(SqlExecutor sql, String label, String table, String linkTable, String idColumn, boolean hasEnabled) {
@@ -52,7 +51,6 @@ final class JdbcComponents {
         this.table = table;
         this.linkTable = linkTable;
         this.idColumn = idColumn;
-        this.hasEnabled = hasEnabled;
         this.select = "SELECT c.id, c.name, " + (hasEnabled ? "c.enabled" : "1") + " AS enabled, l.masterid FROM "
                 + table + " c LEFT JOIN " + linkTable + " l ON l." + idColumn + " = c.id";
     }

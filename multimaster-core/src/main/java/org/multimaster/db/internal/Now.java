@@ -46,7 +46,7 @@ final class Now {
 
     /** Binds the parameter of {@link #minusSql()}; returns the next parameter index. */
     int bindMinus(PreparedStatement statement, int index, Duration ago) throws SQLException {
-        statement.setLong(index, source == TimeSource.DATABASE ? ago.getSeconds() : epochSeconds() - ago.getSeconds());
+        statement.setLong(index, source == TimeSource.DATABASE ? ago.toSeconds() : epochSeconds() - ago.toSeconds());
         return index + 1;
     }
 

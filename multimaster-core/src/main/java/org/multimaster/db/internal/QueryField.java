@@ -67,14 +67,12 @@ record QueryField(
             return b;
         }
         String s = String.valueOf(value).strip().toLowerCase(Locale.ROOT);
-        switch (s) {
-            case "on", "true", "yes", "1":
-                return true;
-            case "off", "false", "no", "0":
-                return false;
-            default:
+        return switch (s) {
+            case "on", "true", "yes", "1" -> true;
+            case "off", "false", "no", "0" -> false;
+            default ->
                 throw new IllegalArgumentException("invalid value '" + value + "' for field " + name
                         + ": expected a boolean (on/true/yes/1 or off/false/no/0)");
-        }
+        };
     }
 }

@@ -85,7 +85,9 @@ final class Schema {
                     .migrate();
         } catch (FlywayException e) {
             throw new MultimasterException(
-                    "cannot create or upgrade the schema of " + url + ": " + DatabaseUrl.redact(e.getMessage()), e);
+                    "cannot create or upgrade the schema of " + url + ": "
+                            + DatabaseUrl.redact(String.valueOf(e.getMessage())),
+                    e);
         }
     }
 

@@ -12,6 +12,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
 import org.multimaster.db.DatabaseUnavailableException;
 import org.multimaster.db.DatabaseUrl;
 import org.multimaster.db.MultimasterException;
@@ -28,6 +29,7 @@ public final class SqlExecutor implements AutoCloseable {
     /** One unit of database work; runs inside a transaction unless stated otherwise. */
     @FunctionalInterface
     public interface SqlWork<T> {
+        @Nullable
         T run(Connection connection) throws SQLException;
     }
 
@@ -73,7 +75,7 @@ public final class SqlExecutor implements AutoCloseable {
         }
     }
 
-    private <T> T runWithRetries(String what, SqlWork<T> work, boolean transactional) {
+    private <T> @Nullable T runWithRetries(String what, SqlWork<T> work, boolean transactional) {
         for (int attempt = 1; ; attempt++) {
             try {
                 return runOnce(work, transactional);
@@ -93,7 +95,7 @@ public final class SqlExecutor implements AutoCloseable {
         }
     }
 
-    private <T> T runOnce(SqlWork<T> work, boolean transactional) throws SQLException {
+    private <T> @Nullable T runOnce(SqlWork<T> work, boolean transactional) throws SQLException {
         try (Connection connection = dataSource.getConnection()) {
             if (!transactional) {
                 return work.run(connection);
