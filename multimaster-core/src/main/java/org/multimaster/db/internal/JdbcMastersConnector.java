@@ -22,14 +22,8 @@ import org.multimaster.db.ResultSpec;
 /**
  * {@link MastersConnector} over JDBC, on Buildbot's {@code masters} table.
  *
- * <p>Registration ({@link #findMasterId}):
- *
- * <ol>
- *   <li>look the name up by its SHA-1 in {@code name_hash} (unique index);
- *   <li>if absent, insert it inactive with {@code last_active} = now;
- *   <li>if the insert hits the unique index, another thread or process registered the name first:
- *       look it up again and return that id.
- * </ol>
+ * <p>Registration ({@link #findMasterId}) is {@link NamedRows#findOrInsert}, shared with schedulers
+ * and change sources; a new master is inserted inactive with {@code last_active} = now.
  *
  * <p>State change ({@link #setMasterState}), one transaction:
  *
