@@ -54,9 +54,10 @@ final class InteropDatabase {
 
     /** The PostgreSQL database {@code mm_interop}, through Buildbot's default driver psycopg2. */
     static InteropDatabase postgres() {
+        TestDatabase database = TestDatabase.postgres(DATABASE_NAME);
         return new InteropDatabase(
-                TestDatabase.postgres(DATABASE_NAME),
-                "postgresql://postgres@127.0.0.1:5432/" + DATABASE_NAME,
+                database,
+                "postgresql://postgres@127.0.0.1:5432/" + database.name(),
                 "psycopg2",
                 "python3-psycopg2",
                 true);
@@ -68,9 +69,10 @@ final class InteropDatabase {
      * the Basic Multilingual Plane (an emoji) can pass through Buildbot on MySQL.
      */
     static InteropDatabase mariadb() {
+        TestDatabase database = TestDatabase.mariadb(DATABASE_NAME);
         return new InteropDatabase(
-                TestDatabase.mariadb(DATABASE_NAME),
-                "mysql+pymysql://root@127.0.0.1:3306/" + DATABASE_NAME,
+                database,
+                "mysql+pymysql://root@127.0.0.1:3306/" + database.name(),
                 "pymysql",
                 "python3-pymysql",
                 false);

@@ -36,15 +36,37 @@ public abstract class TestDatabase {
         return new Sqlite(dir.resolve("state.sqlite"));
     }
 
-    /** The PostgreSQL database {@code name} on the local server, created if missing. */
+    /**
+     * The PostgreSQL database {@code name} (plus {@code MULTIMASTER_TEST_DB_SUFFIX}) on the local
+     * server, created if missing.
+     */
     public static TestDatabase postgres(String name) {
-        return new Postgres(env("MULTIMASTER_TEST_PG", "jdbc:postgresql://127.0.0.1:5432/"), name);
+        return new Postgres(env("MULTIMASTER_TEST_PG", "jdbc:postgresql://127.0.0.1:5432/"), isolated(name));
     }
 
-    /** The MariaDB database {@code name} on the local server, created if missing. */
+    /**
+     * The MariaDB database {@code name} (plus {@code MULTIMASTER_TEST_DB_SUFFIX}) on the local server,
+     * created if missing.
+     */
     public static TestDatabase mariadb(String name) {
-        return new MariaDb(env("MULTIMASTER_TEST_MARIADB", "jdbc:mariadb://127.0.0.1:3306/"), name);
+        return new MariaDb(env("MULTIMASTER_TEST_MARIADB", "jdbc:mariadb://127.0.0.1:3306/"), isolated(name));
     }
+
+    /**
+     * The database name a suite asked for, with the suffix {@code MULTIMASTER_TEST_DB_SUFFIX} (letters,
+     * digits and underscores), so that two checkouts can run their suites on one server at once.
+     */
+    static String isolated(String name) {
+        String suffix = env("MULTIMASTER_TEST_DB_SUFFIX", "");
+        if (!suffix.matches("[A-Za-z0-9_]*")) {
+            throw new IllegalArgumentException(
+                    "MULTIMASTER_TEST_DB_SUFFIX '" + suffix + "' may hold only letters, digits and underscores");
+        }
+        return name + suffix;
+    }
+
+    /** The database's name on its server; for SQLite, the file's path. */
+    public abstract String name();
 
     /** The kind of database. */
     public DatabaseKind kind() {
@@ -139,6 +161,11 @@ public abstract class TestDatabase {
         }
 
         @Override
+        public String name() {
+            return file.toString();
+        }
+
+        @Override
         protected void wipe() {
             try {
                 Files.createDirectories(file.getParent());
@@ -177,6 +204,11 @@ public abstract class TestDatabase {
         }
 
         @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
         protected void wipe() throws SQLException {
             try (Connection admin = DriverManager.getConnection(server + "postgres?user=postgres");
                     Statement s = admin.createStatement()) {
@@ -201,6 +233,11 @@ public abstract class TestDatabase {
         @Override
         public String url() {
             return server + name + "?user=root";
+        }
+
+        @Override
+        public String name() {
+            return name;
         }
 
         @Override
