@@ -1,5 +1,8 @@
 package org.multimaster.db.internal;
 
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import org.multimaster.db.DatabaseKind;
 
 /**
@@ -18,6 +21,24 @@ abstract class Dialect {
 
     /** The Flyway location of this database's migrations. */
     abstract String migrationLocation();
+
+    /**
+     * Starts a write transaction on a pooled connection that is in auto-commit mode. When it throws,
+     * no transaction is open and the connection is as it was.
+     */
+    void begin(Connection connection) throws SQLException {
+        connection.setAutoCommit(false);
+    }
+
+    /** Commits the transaction {@link #begin} started; when it throws, the transaction is still open. */
+    void commit(Connection connection) throws SQLException {
+        connection.commit();
+    }
+
+    /** Rolls back the transaction {@link #begin} started. */
+    void rollback(Connection connection) throws SQLException {
+        connection.rollback();
+    }
 
     /**
      * The suffix that locks the selected rows until the transaction ends. SQLite has none: its
@@ -50,6 +71,37 @@ abstract class Dialect {
         @Override
         String migrationLocation() {
             return "classpath:org/multimaster/db/migration/sqlite";
+        }
+
+        // sqlite-jdbc cannot be left to manage transactions: its setAutoCommit(false) marks the
+        // connection manual-commit before it runs BEGIN, so a BEGIN that fails (SQLITE_BUSY after the
+        // busy timeout) leaves the pooled connection marked so without a transaction, and the next
+        // transaction on it runs every statement on its own, outside any transaction. Its commit()
+        // also runs the next BEGIN at once, which can fail after the COMMIT succeeded. Plain statements
+        // on a connection that stays in auto-commit mode have neither problem: a failed BEGIN leaves
+        // no transaction, and a failed COMMIT leaves the transaction open for the ROLLBACK.
+
+        @Override
+        void begin(Connection connection) throws SQLException {
+            // IMMEDIATE takes the write lock at once, so two read-then-write transactions cannot
+            // deadlock on a lock upgrade, and a busy database fails here, before anything is read.
+            execute(connection, "BEGIN IMMEDIATE");
+        }
+
+        @Override
+        void commit(Connection connection) throws SQLException {
+            execute(connection, "COMMIT");
+        }
+
+        @Override
+        void rollback(Connection connection) throws SQLException {
+            execute(connection, "ROLLBACK");
+        }
+
+        private static void execute(Connection connection, String sql) throws SQLException {
+            try (Statement statement = connection.createStatement()) {
+                statement.execute(sql);
+            }
         }
 
         @Override

@@ -51,7 +51,7 @@ public final class JdbcDbConnector implements DbConnector {
         this.dialect = dialect;
         this.dataSource = dataSource;
         this.schema = schema;
-        this.sql = new SqlExecutor(dataSource, url, threads);
+        this.sql = new SqlExecutor(dataSource, url, dialect, threads);
         this.masters = new JdbcMastersConnector(sql, dialect, schema, new Now(timeSource, clock, dialect));
         this.schedulers = new JdbcSchedulers(JdbcComponents.schedulers(sql));
         this.changeSources = new JdbcChangeSources(JdbcComponents.changeSources(sql));
