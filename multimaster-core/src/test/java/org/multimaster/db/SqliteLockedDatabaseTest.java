@@ -17,6 +17,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Named;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -148,6 +149,46 @@ class SqliteLockedDatabaseTest {
             assertThat(snapshot()).isEqualTo(before);
         }
         assertThat(db.masters().setMasterState(2, true)).succeedsWithin(Duration.ofSeconds(30));
+    }
+
+    @Test
+    @SuppressWarnings("try") // the lock is held for the duration of the block
+    void shouldOpenADatabaseWhoseSchemaIsCurrentWithoutTakingTheWriteLock() throws Exception {
+        long id = db.masters().findMasterId("known").join();
+        try (SqliteLockHolder lock = SqliteLockHolder.hold(dir.resolve("state.sqlite"));
+                DbConnector reader = DbConnector.builder()
+                        .url(database.url())
+                        .busyTimeout(BUSY_TIMEOUT)
+                        .open()) {
+            assertThat(reader.masters().findMasterId("known"))
+                    .succeedsWithin(Duration.ofSeconds(30))
+                    .isEqualTo(id);
+        }
+    }
+
+    @Test
+    @SuppressWarnings("try") // the lock is held for the duration of the block
+    void shouldReportInOneLineThatTheSchemaCannotBeCreatedWhileAnotherProcessHoldsTheWriteLock() throws Exception {
+        Path other = dir.resolve("other.sqlite");
+        try (RawSql setup = new RawSql(TestDatabase.sqlite(dir, "other.sqlite"))) {
+            setup.execute("PRAGMA journal_mode=WAL", "CREATE TABLE unrelated (id INTEGER)");
+        }
+
+        Throwable failure;
+        try (SqliteLockHolder lock = SqliteLockHolder.hold(other)) {
+            failure = catchThrowable(() -> DbConnector.builder()
+                    .url("jdbc:sqlite:" + other)
+                    .busyTimeout(BUSY_TIMEOUT)
+                    .open()
+                    .close());
+        }
+
+        assertThat(failure)
+                .isInstanceOf(DatabaseUnavailableException.class)
+                .hasMessageStartingWith("cannot create or upgrade the schema of jdbc:sqlite:" + other
+                        + ": database is locked (busy for ")
+                .hasMessageEndingWith("another process holds its write lock; try again when it has finished");
+        assertThat(failure.getMessage()).doesNotContain("\n");
     }
 
     private Map<String, List<Map<String, Object>>> snapshot() {

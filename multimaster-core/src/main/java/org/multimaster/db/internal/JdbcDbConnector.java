@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Pattern;
 import org.multimaster.db.ChangeSourcesConnector;
 import org.multimaster.db.DatabaseKind;
 import org.multimaster.db.DatabaseUnavailableException;
@@ -24,6 +25,8 @@ import org.multimaster.db.TimeSource;
  * threads match the pool, and the connectors that share them. Thread-safe.
  */
 public final class JdbcDbConnector implements DbConnector {
+
+    private static final Pattern SQLITE_BUSY_TIMEOUT_PARAMETER = Pattern.compile("[?&]busy_timeout=");
 
     private final DatabaseUrl url;
     private final Clock clock;
@@ -104,7 +107,10 @@ public final class JdbcDbConnector implements DbConnector {
             // lock at BEGIN, so two read-then-write transactions cannot deadlock on an upgrade;
             // busy_timeout makes a second process wait for the lock instead of failing.
             config.addDataSourceProperty("journal_mode", "WAL");
-            config.addDataSourceProperty("busy_timeout", String.valueOf(busyTimeout.toMillis()));
+            // A busy_timeout in the URL is the user's: the driver would let the property override it.
+            if (!SQLITE_BUSY_TIMEOUT_PARAMETER.matcher(url.jdbcUrl()).find()) {
+                config.addDataSourceProperty("busy_timeout", String.valueOf(busyTimeout.toMillis()));
+            }
             config.addDataSourceProperty("transaction_mode", "IMMEDIATE");
             config.addDataSourceProperty("foreign_keys", "true");
         }

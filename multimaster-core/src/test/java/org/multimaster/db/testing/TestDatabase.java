@@ -33,7 +33,12 @@ public abstract class TestDatabase {
 
     /** A SQLite file in {@code dir}. */
     public static TestDatabase sqlite(Path dir) {
-        return new Sqlite(dir.resolve("state.sqlite"));
+        return sqlite(dir, "state.sqlite");
+    }
+
+    /** The SQLite file {@code fileName} in {@code dir}. */
+    public static TestDatabase sqlite(Path dir, String fileName) {
+        return new Sqlite(dir.resolve(fileName));
     }
 
     /**
