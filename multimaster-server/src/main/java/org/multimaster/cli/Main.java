@@ -25,6 +25,9 @@ import picocli.CommandLine.UnmatchedArgumentException;
  */
 public final class Main {
 
+    /** What the JVM decodes bytes that are not valid in the locale's encoding to. */
+    private static final char UNDECODABLE = '\uFFFD';
+
     private Main() {}
 
     /**
@@ -52,6 +55,19 @@ public final class Main {
      * @return the exit code, see {@link ExitCodes}
      */
     static int run(String[] args, PrintWriter out, PrintWriter err, Map<String, String> environment) {
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].indexOf(UNDECODABLE) >= 0) {
+                // The JVM turned bytes that are not valid in the locale's encoding into U+FFFD: two
+                // different names could arrive as one, so none is used. The argument is not echoed,
+                // as it may be a database URL with its password.
+                err.println("multimaster: argument " + (i + 1) + " is not valid "
+                        + System.getProperty("sun.jnu.encoding", "UTF-8")
+                        + " text (the locale's encoding): its undecodable bytes all read as U+FFFD, so"
+                        + " different names would become one; give it in UTF-8, under a UTF-8 locale");
+                err.flush();
+                return ExitCodes.USAGE;
+            }
+        }
         CommandLine commandLine = new CommandLine(new MultimasterCommand(environment));
         commandLine
                 .setOut(out)

@@ -94,6 +94,30 @@ class CliErrorsTest {
         assertNoDatabaseFile();
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"find NAME", "run --name NAME", "run --scheduler NAME", "list --filter name=NAME"})
+    void shouldRefuseAnArgumentWithUndecodableBytesWithoutCreatingADatabase(String command) throws Exception {
+        List<String> args = new java.util.ArrayList<>();
+        for (String word : command.split(" ")) {
+            // What the JVM makes of 'hallo-\xff' when the locale's encoding cannot decode the byte.
+            args.add(word.replace("NAME", "hallo-\uFFFD"));
+        }
+        int position = args.indexOf(args.stream()
+                        .filter(a -> a.contains("\uFFFD"))
+                        .findFirst()
+                        .orElseThrow())
+                + 1;
+        args.addAll(List.of("--db", dbUrl()));
+
+        assertFails(
+                run(args.toArray(String[]::new)),
+                2,
+                "multimaster: argument " + position + " is not valid " + System.getProperty("sun.jnu.encoding")
+                        + " text (the locale's encoding): its undecodable bytes all read as U+FFFD, so different"
+                        + " names would become one; give it in UTF-8, under a UTF-8 locale\n");
+        assertNoDatabaseFile();
+    }
+
     @Test
     void shouldRejectABlankNameWithoutCreatingADatabase() throws Exception {
         assertFails(
