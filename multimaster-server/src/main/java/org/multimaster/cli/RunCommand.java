@@ -120,13 +120,13 @@ final class RunCommand extends DatabaseCommand {
             db.close();
             throw e;
         }
-        CountDownLatch stopped = new CountDownLatch(1);
         Thread shutdown = new Thread(
                 () -> {
-                    log.info("shutting down master '{}'", masterName);
-                    runtime.close();
-                    db.close();
-                    stopped.countDown();
+                    // SIGTERM or Ctrl-C: the JVM would exit with 143 or 130, which service managers read
+                    // as a failure; after a clean shutdown the exit code is 0, else 3.
+                    int code = stop(runtime, db, masterName);
+                    System.err.flush();
+                    Runtime.getRuntime().halt(code);
                 },
                 "multimaster-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdown);
@@ -139,12 +139,42 @@ final class RunCommand extends DatabaseCommand {
             db.close();
             throw e;
         }
+        CountDownLatch never = new CountDownLatch(1);
         try {
-            stopped.await();
+            never.await(); // until SIGTERM or Ctrl-C runs the hook above, or an interrupt
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            // Stopped from within the JVM (an embedder, a test): the same shutdown, without the hook,
+            // and with the interrupt kept for the caller once the master has stopped.
+            Runtime.getRuntime().removeShutdownHook(shutdown);
         }
-        return ExitCodes.OK;
+        int code = stop(runtime, db, masterName);
+        Thread.currentThread().interrupt();
+        return code;
+    }
+
+    /**
+     * Shuts the master down: its claims released and itself marked stopped.
+     *
+     * @return {@link ExitCodes#OK} after a clean shutdown; {@link ExitCodes#DATABASE} if the master
+     *     could not be marked stopped (peers will expire it)
+     */
+    private static int stop(MasterRuntime runtime, DbConnector db, String masterName) {
+        log.info("shutting down master '{}'", masterName);
+        try {
+            runtime.close();
+            boolean clean = runtime.masterId() < 0
+                    || db.masters()
+                            .getMaster(runtime.masterId())
+                            .join()
+                            .map(m -> !m.active())
+                            .orElse(true);
+            return clean ? ExitCodes.OK : ExitCodes.DATABASE;
+        } catch (RuntimeException e) {
+            log.warn("master '{}' did not shut down cleanly: {}", masterName, e.getMessage());
+            return ExitCodes.DATABASE;
+        } finally {
+            db.close();
+        }
     }
 
     private static String defaultName() {

@@ -80,7 +80,7 @@ public final class JdbcDbConnector implements DbConnector {
             return new JdbcDbConnector(url, clock, timeSource, dataSource, dialect, schema, poolSize);
         } catch (SQLException e) {
             dataSource.close();
-            String message = "cannot read the schema of " + url + ": " + SqlExecutor.describe(e);
+            String message = "cannot read the schema of " + url + ": " + SqlExecutor.describe(e, url);
             throw SqlErrors.isConnectionFailure(e)
                     ? new DatabaseUnavailableException(message, e)
                     : new MultimasterException(message, e);
@@ -119,8 +119,8 @@ public final class JdbcDbConnector implements DbConnector {
         } catch (HikariPool.PoolInitializationException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
             String detail = cause instanceof SQLException sql
-                    ? SqlExecutor.describe(sql)
-                    : DatabaseUrl.redact(String.valueOf(cause.getMessage()));
+                    ? SqlExecutor.describe(sql, url)
+                    : url.hidePasswordIn(String.valueOf(cause.getMessage()));
             throw new DatabaseUnavailableException(
                     "cannot connect to " + url + ": " + detail
                             + "; check that the database server is running and the URL is right",

@@ -129,8 +129,8 @@ final class Schema {
                         message + SqlExecutor.lockedMessage(Duration.ofNanos(System.nanoTime() - start)), e);
             }
             String detail = cause != null
-                    ? SqlExecutor.describe(cause)
-                    : DatabaseUrl.redact(
+                    ? SqlExecutor.describe(cause, url)
+                    : url.hidePasswordIn(
                             String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
             throw cause != null && SqlErrors.isConnectionFailure(cause)
                     ? new DatabaseUnavailableException(message + detail, e)

@@ -124,7 +124,7 @@ public final class SqlExecutor implements AutoCloseable {
             return new DatabaseUnavailableException(
                     "cannot " + what + " on " + url + ": " + lockedMessage(waited) + "; nothing was changed", e);
         }
-        String message = "cannot " + what + " on " + url + ": " + describe(e);
+        String message = "cannot " + what + " on " + url + ": " + describe(e, url);
         if (SqlErrors.isConnectionFailure(e)) {
             return new DatabaseUnavailableException(
                     message + "; check that the database server is running and reachable", e);
@@ -132,9 +132,10 @@ public final class SqlExecutor implements AutoCloseable {
         return new MultimasterException(message, e);
     }
 
-    static String describe(SQLException e) {
+    /** The driver's message and SQLState, without the password of {@code url}. */
+    static String describe(SQLException e, DatabaseUrl url) {
         String state = e.getSQLState() == null ? "" : " (SQLState " + e.getSQLState() + ")";
-        return String.valueOf(DatabaseUrl.redact(String.valueOf(e.getMessage()))) + state;
+        return url.hidePasswordIn(String.valueOf(e.getMessage())) + state;
     }
 
     /**
