@@ -2,16 +2,13 @@ package org.multimaster.db;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.Map;
-import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Assume;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import org.multimaster.db.testing.Passwords;
 
 /**
  * Passwords of any characters, in every form of URL: the parse finds exactly the password, and
@@ -20,37 +17,13 @@ import net.jqwik.api.Provide;
  */
 class DatabaseUrlProperties {
 
-    /** Passwords of any characters, with URL delimiters and non-ASCII ones frequent. */
     @Provide
     static Arbitrary<String> passwords() {
-        Arbitrary<String> delimiters = Arbitraries.of(List.of(
-                "#", "?", "/", "@", "%", ":", " ", "&", "=", "(", ")", "[", "]", ",", ";", "+", "'", "\"", "\\", "%41",
-                "%zz"));
-        Arbitrary<String> ascii = Arbitraries.chars().range(' ', '~').map(String::valueOf);
-        Arbitrary<String> unicode = Arbitraries.oneOf(
-                        Arbitraries.chars().range('\u00a0', '\ud7ff'),
-                        Arbitraries.chars().range('\ue000', '\ufffd'))
-                .map(String::valueOf);
-        Arbitrary<String> astral = Arbitraries.integers()
-                .between(0x10000, 0x10ffff)
-                .map(codePoint -> new String(Character.toChars(codePoint)));
-        Arbitrary<String> control =
-                Arbitraries.chars().range('\u0001', '\u001f').map(String::valueOf);
-        return Arbitraries.frequencyOf(
-                        net.jqwik.api.Tuple.of(3, delimiters),
-                        net.jqwik.api.Tuple.of(4, ascii),
-                        net.jqwik.api.Tuple.of(2, unicode),
-                        net.jqwik.api.Tuple.of(1, astral),
-                        net.jqwik.api.Tuple.of(1, control))
-                .list()
-                .ofMinSize(1)
-                .ofMaxSize(16)
-                .map(pieces -> String.join("", pieces))
-                .filter(p -> !p.isBlank());
+        return Passwords.any();
     }
 
     static String encoded(String password) {
-        return URLEncoder.encode(password, StandardCharsets.UTF_8).replace("+", "%20");
+        return Passwords.encoded(password);
     }
 
     @Property(tries = 500)
