@@ -77,6 +77,16 @@ final class Daemon implements AutoCloseable {
         process.destroy();
     }
 
+    /** Ctrl-C: SIGINT. */
+    void interrupt() throws IOException, InterruptedException {
+        signal("INT");
+    }
+
+    /** The exit code; the process must have exited. */
+    int exitValue() {
+        return process.exitValue();
+    }
+
     boolean waitForExit(Duration timeout) throws InterruptedException {
         return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }

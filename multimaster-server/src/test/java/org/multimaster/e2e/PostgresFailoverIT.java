@@ -66,12 +66,29 @@ class PostgresFailoverIT extends FailoverContract {
         assertThat(b.waitForExit(Duration.ofSeconds(5)))
                 .as("master-b exits within 5 s")
                 .isTrue();
+        assertThat(b.exitValue())
+                .as("exit code after a clean shutdown on SIGTERM")
+                .isZero();
         assertThat(active("master-b")).isFalse();
         Duration took = await("master-c to take over", Duration.ofSeconds(10), () -> ownsAllShared("master-c"));
 
         assertThat(took).as("no wait for the expiry").isLessThan(EXPIRY);
         assertThat(b.count("MasterRuntime - master \\d+ \\('master-b'\\) stopped$"))
                 .isEqualTo(1);
+    }
+
+    @Test
+    void shouldExitZeroAfterACleanShutdownOnCtrlC() throws Exception {
+        Daemon c = start("master-c");
+        await("master-c to start", STARTUP, () -> active("master-c"));
+
+        c.interrupt();
+
+        assertThat(c.waitForExit(Duration.ofSeconds(10))).isTrue();
+        assertThat(c.exitValue())
+                .as("exit code after a clean shutdown on SIGINT")
+                .isZero();
+        assertThat(active("master-c")).isFalse();
     }
 
     private static long countUnchecked(Daemon daemon, String regex) {
