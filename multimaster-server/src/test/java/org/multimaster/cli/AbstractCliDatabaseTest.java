@@ -194,6 +194,19 @@ abstract class AbstractCliDatabaseTest {
     }
 
     @Test
+    void shouldTakeTheDatabaseAndJsonOptionsBeforeOrAfterTheCommand() throws SQLException {
+        twoMasters();
+        String one = "{\"active\":false,\"last_active\":1348971992,\"masterid\":1,\"name\":\"a\"}\n";
+
+        assertOk(cli.run("--db", database.url(), "--json", "show", "1"), one);
+        assertOk(cli.run("--db=" + database.url(), "show", "1", "--json"), one);
+        assertOk(cli.run("--json", "show", "--db", database.url(), "1"), one);
+        assertOk(
+                cli.run("--db", database.url(), "list", "--limit", "0", "--json"),
+                "{\"masters\":[],\"meta\":{\"total\":2}}\n");
+    }
+
+    @Test
     void shouldActivateAndDeactivateReportingWhetherTheStateChanged() throws SQLException {
         twoMasters();
 

@@ -17,10 +17,17 @@ class CliHelpTest {
     @Test
     void shouldPrintTopHelp() {
         assertHelp("", """
-Usage: multimaster [-h] COMMAND
+Usage: multimaster [-h] [--json] [--db=URL] COMMAND
 Run a build master, and inspect and administer the build masters that share a
 Buildbot database.
-  -h, --help   Show this help and exit.
+      --db=URL   Database URL: a Buildbot db_url or a JDBC URL, e.g.
+                   sqlite:///state.sqlite
+                   postgresql://user:pass@host/db
+                   mysql://user:pass@host/db
+                 Default: $MULTIMASTER_DB, else sqlite:///state.sqlite in the
+                   working directory.
+  -h, --help     Show this help and exit.
+      --json     Print JSON (keys sorted, as Buildbot's data API does).
 Commands:
   run         Run one build master on the database: register, check in every
                 --heartbeat, expire peers silent for longer than --expire
@@ -51,7 +58,7 @@ Commands:
                 it to the current version; a database that Buildbot created is
                 left as it is.
 
-Every command takes --db URL, --json and --help.
+Every command takes --db URL, --json and --help, before or after its name.
 Exit codes: 0 success, 1 master not found, 2 bad usage or input, 3 database
 error.
 """);
