@@ -131,19 +131,17 @@ final class ListCommand extends DatabaseCommand {
                 master.lastActive().toString()
             });
         }
+        // Columns are measured in terminal columns: a CJK character or an emoji takes two.
         int[] widths = new int[4];
         for (String[] row : rows) {
             for (int i = 0; i < row.length; i++) {
-                widths[i] = Math.max(widths[i], row[i].codePointCount(0, row[i].length()));
+                widths[i] = Math.max(widths[i], Text.width(row[i]));
             }
         }
         for (String[] row : rows) {
             StringBuilder line = new StringBuilder();
             for (int i = 0; i < row.length; i++) {
-                line.append(row[i]);
-                if (i < row.length - 1) {
-                    line.append(" ".repeat(widths[i] - row[i].codePointCount(0, row[i].length()) + 2));
-                }
+                line.append(i < row.length - 1 ? Text.pad(row[i], widths[i] + 2) : row[i]);
             }
             out().println(line);
         }

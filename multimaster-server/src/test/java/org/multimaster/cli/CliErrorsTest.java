@@ -210,6 +210,34 @@ class CliErrorsTest {
     }
 
     @Test
+    void shouldEscapeBidirectionalAndInvisibleCharactersOfNamesInTables() {
+        // U+202E would show "evil-master" reversed and make the rest of the line read backwards.
+        String name = "a\u202eretsam-live\u202c\u2066b\u2069\u200e\u200f\u200b\u2028c\u00ad";
+        assertThat(run("find", name, "--db", dbUrl()).exitCode()).isZero();
+
+        String escaped = "a\\u202eretsam-live\\u202c\\u2066b\\u2069\\u200e\\u200f\\u200b\\u2028c\\u00ad";
+        assertThat(run("list", "--db", dbUrl()).out()).contains("\n1         " + escaped + "  false   ");
+        assertThat(run("show", "1", "--db", dbUrl()).out()).contains("name:        " + escaped + "\n");
+    }
+
+    @Test
+    void shouldAlignTableColumnsByDisplayWidth() {
+        for (String name : List.of("ascii", "\u4e2d\u56fd", "\ud83d\ude80x", "e\u0301")) {
+            assertThat(run("find", name, "--db", dbUrl()).exitCode()).isZero();
+        }
+
+        List<String> lines = run("list", "--db", dbUrl()).out().lines().toList();
+
+        // Every row's ACTIVE column starts at terminal column 17: 中国 and 🚀 take two columns per
+        // character, the combining accent of é none.
+        assertThat(lines.get(0)).isEqualTo("MASTERID  NAME   ACTIVE  LAST_ACTIVE");
+        assertThat(lines.get(1)).startsWith("1         ascii  false   ");
+        assertThat(lines.get(2)).startsWith("2         \u4e2d\u56fd   false   ");
+        assertThat(lines.get(3)).startsWith("3         \ud83d\ude80x    false   ");
+        assertThat(lines.get(4)).startsWith("4         e\u0301      false   ");
+    }
+
+    @Test
     void shouldEscapeNonAsciiInJsonAsBuildbotDoes() {
         assertThat(run("find", "k\u00f6ln:/m\u00e4ster", "--db", dbUrl()).out()).isEqualTo("1\n");
 
