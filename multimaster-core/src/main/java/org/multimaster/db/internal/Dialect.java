@@ -56,6 +56,11 @@ abstract class Dialect {
         return expression;
     }
 
+    /** The most bytes (UTF-8) a name column of Buildbot's tables holds. */
+    long maxNameBytes() {
+        return Long.MAX_VALUE;
+    }
+
     /** An expression for the database server's current time in whole epoch seconds. */
     abstract String currentEpochSeconds();
 
@@ -170,6 +175,12 @@ abstract class Dialect {
         @Override
         String containsParameter(String column) {
             return "INSTR(" + binaryText(column) + ", " + binaryText("?") + ") > 0";
+        }
+
+        @Override
+        long maxNameBytes() {
+            // Buildbot's name columns are TEXT, which MySQL and MariaDB cap at 64 KiB.
+            return 65_535;
         }
 
         @Override

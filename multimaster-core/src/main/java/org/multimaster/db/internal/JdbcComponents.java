@@ -39,14 +39,23 @@ final class JdbcComponents {
     private static final int MAX_CLAIM_ROUNDS = 5;
 
     private final SqlExecutor sql;
+    private final Dialect dialect;
     private final String label;
     private final String table;
     private final String linkTable;
     private final String idColumn;
     private final String select;
 
-    JdbcComponents(SqlExecutor sql, String label, String table, String linkTable, String idColumn, boolean hasEnabled) {
+    JdbcComponents(
+            SqlExecutor sql,
+            Dialect dialect,
+            String label,
+            String table,
+            String linkTable,
+            String idColumn,
+            boolean hasEnabled) {
         this.sql = sql;
+        this.dialect = dialect;
         this.label = label;
         this.table = table;
         this.linkTable = linkTable;
@@ -55,19 +64,19 @@ final class JdbcComponents {
                 + table + " c LEFT JOIN " + linkTable + " l ON l." + idColumn + " = c.id";
     }
 
-    static JdbcComponents schedulers(SqlExecutor sql) {
-        return new JdbcComponents(sql, "scheduler", "schedulers", "scheduler_masters", "schedulerid", true);
+    static JdbcComponents schedulers(SqlExecutor sql, Dialect dialect) {
+        return new JdbcComponents(sql, dialect, "scheduler", "schedulers", "scheduler_masters", "schedulerid", true);
     }
 
-    static JdbcComponents changeSources(SqlExecutor sql) {
+    static JdbcComponents changeSources(SqlExecutor sql, Dialect dialect) {
         return new JdbcComponents(
-                sql, "change source", "changesources", "changesource_masters", "changesourceid", false);
+                sql, dialect, "change source", "changesources", "changesource_masters", "changesourceid", false);
     }
 
     CompletableFuture<Long> findId(String name) {
-        NamedRows.requireName(name, label);
+        NamedRows.requireName(name, label, dialect);
         return sql.autoCommit(
-                "register " + label + " '" + name + "'",
+                "register " + label + " " + NamedRows.quoted(name),
                 connection -> NamedRows.findOrInsert(connection, table, name, "", "", (insert, index) -> {}));
     }
 

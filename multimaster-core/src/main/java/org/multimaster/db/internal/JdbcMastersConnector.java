@@ -144,9 +144,9 @@ final class JdbcMastersConnector implements MastersConnector {
 
     @Override
     public CompletableFuture<Long> findMasterId(String name) {
-        NamedRows.requireName(name, "master");
+        NamedRows.requireName(name, "master", dialect);
         return sql.autoCommit(
-                "register master '" + name + "'",
+                "register master " + NamedRows.quoted(name),
                 connection -> NamedRows.findOrInsert(
                         connection,
                         "masters",
