@@ -100,10 +100,12 @@ abstract class MasterRuntimeContract {
                 .housekeeping(housekept::add);
     }
 
+    /** Builds and starts a runtime; returns once its listeners have heard of the startup. */
     MasterRuntime started(MasterRuntime.Builder builder) {
         MasterRuntime runtime = builder.build();
         toClose.add(runtime);
         runtime.start();
+        assertThat(runtime.awaitListeners(Duration.ofSeconds(30))).isTrue();
         return runtime;
     }
 
@@ -432,7 +434,7 @@ abstract class MasterRuntimeContract {
     @Test
     void shouldMeasureAndLogTheSkewBetweenItsClockAndTheDatabases() {
         ch.qos.logback.classic.Logger logger =
-                (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(MasterRuntime.class);
+                (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(ClockSkew.class);
         ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logs =
                 new ch.qos.logback.core.read.ListAppender<>();
         logs.start();
@@ -596,9 +598,10 @@ abstract class MasterRuntimeContract {
                     .plusSeconds(2);
         }
 
-        // The timer fires at the deadline even though every check-in hangs; the listener is told
-        // through the dispatcher right after.
-        assertThat(lostAt.join()).isBetween(deadline.minusMillis(50), deadline.plusMillis(500));
+        // The timer fires at the deadline even though every check-in hangs, and the listener is told
+        // through the dispatcher right after: in any case before peers may expire the master, one
+        // interval later (a heartbeat that waited for its check-in would have stopped that late).
+        assertThat(lostAt.join()).isBetween(deadline.minusMillis(50), deadline.plusMillis(900));
     }
 
     @Test
