@@ -3,6 +3,7 @@ package org.multimaster.runtime;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
@@ -74,6 +75,8 @@ public final class MasterRuntime implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(MasterRuntime.class);
     private static final int SKEW_CHECK_EVERY = 10;
+    /** How long after a whole second a check-in is sent; see {@link #scheduleTick}. */
+    private static final Duration TICK_PHASE = Duration.ofMillis(20);
 
     private final DbConnector db;
     private final MastersConnector masters;
@@ -387,9 +390,33 @@ public final class MasterRuntime implements AutoCloseable {
         if (deadline != null) {
             armFence(deadline);
         }
-        long millis = interval.toMillis();
-        // tick() never blocks and catches everything; close() stops it by shutting the executor down.
-        var unused = heartbeat.scheduleAtFixedRate(this::tick, millis, millis, TimeUnit.MILLISECONDS);
+        scheduleTick(heartbeat);
+    }
+
+    /**
+     * Schedules the next beat one interval from now. When the interval is whole seconds, beats fall
+     * just after a second begins: {@code last_active} records only the second, so a check-in sent
+     * late in a second gives the outage fence almost a second less (see {@link OutageFence}), and
+     * with a short expiry the fence would then fall between two check-ins that both succeed. Each
+     * beat is placed by the runtime's clock from the time it ran, so the phase cannot drift away.
+     */
+    private void scheduleTick(ScheduledExecutorService heartbeat) {
+        Instant now = clock.instant();
+        Instant at = now.plus(interval);
+        if (interval.toMillis() % 1000 == 0) {
+            at = at.truncatedTo(ChronoUnit.SECONDS).plus(TICK_PHASE);
+        }
+        try {
+            var unused = heartbeat.schedule(
+                    () -> {
+                        tick();
+                        scheduleTick(heartbeat);
+                    },
+                    Duration.between(now, at).toMillis(),
+                    TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // closed: no more beats
+        }
     }
 
     private void stopThreads() {
