@@ -64,6 +64,9 @@ abstract class Dialect {
     /** An expression for the database server's current time in whole epoch seconds. */
     abstract String currentEpochSeconds();
 
+    /** An expression for the database server's current time in epoch milliseconds, for skew checks. */
+    abstract String currentEpochMillis();
+
     /** A condition that is true when the parameter {@code ?} is a substring of the column, case-sensitively. */
     abstract String containsParameter(String column);
 
@@ -120,6 +123,11 @@ abstract class Dialect {
         }
 
         @Override
+        String currentEpochMillis() {
+            return "CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)";
+        }
+
+        @Override
         String containsParameter(String column) {
             // LIKE is case-insensitive for ASCII in SQLite; instr compares exactly.
             return "instr(" + column + ", ?) > 0";
@@ -157,6 +165,11 @@ abstract class Dialect {
             // clock_timestamp(): it is volatile, so the planner could not use it in an index range.
             return "CAST(FLOOR(EXTRACT(EPOCH FROM statement_timestamp())) AS BIGINT)";
         }
+
+        @Override
+        String currentEpochMillis() {
+            return "CAST(FLOOR(EXTRACT(EPOCH FROM clock_timestamp()) * 1000) AS BIGINT)";
+        }
     }
 
     static final class MySqlDialect extends Dialect {
@@ -186,6 +199,11 @@ abstract class Dialect {
         @Override
         String currentEpochSeconds() {
             return "UNIX_TIMESTAMP()";
+        }
+
+        @Override
+        String currentEpochMillis() {
+            return "CAST(FLOOR(UNIX_TIMESTAMP(NOW(3)) * 1000) AS SIGNED)";
         }
 
         @Override
