@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -163,5 +164,63 @@ class MultimasterScriptIT {
                             + " in UTF-8, under a UTF-8 locale\n");
         }
         assertThat(multimaster("list", "--json").out()).isEqualTo("{\"masters\":[],\"meta\":{\"total\":0}}\n");
+    }
+
+    @Test
+    void shouldSayWhatToDoWhenTheSqliteFileIsNotWritableByTheReader() throws Exception {
+        assumeTrue(
+                "root".equals(System.getProperty("user.name")),
+                "runs the reader as another user, which needs root; skipped");
+        Path shared = Files.createTempDirectory("mm-readonly");
+        try {
+            Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxr-xr-x"));
+            String url = "sqlite:///" + shared.resolve("state.sqlite");
+            assertThat(multimaster("find", "a", "--db", url).out()).isEqualTo("1\n");
+
+            Run refused = execute(
+                    List.of(
+                            "runuser",
+                            "-u",
+                            "nobody",
+                            "--",
+                            ROOT.resolve("bin/multimaster").toString(),
+                            "list",
+                            "--db",
+                            url),
+                    Map.of());
+            Run readOnly = execute(
+                    List.of(
+                            "runuser",
+                            "-u",
+                            "nobody",
+                            "--",
+                            ROOT.resolve("bin/multimaster").toString(),
+                            "show",
+                            "1",
+                            "--json",
+                            "--db",
+                            "jdbc:sqlite:file:" + shared.resolve("state.sqlite") + "?mode=ro&immutable=1"),
+                    Map.of());
+
+            assertThat(refused)
+                    .isEqualTo(new Run(
+                            3,
+                            "",
+                            "multimaster: cannot open " + url + ": the file " + shared.resolve("state.sqlite")
+                                    + " or its directory " + shared + " is not writable by this user, and SQLite"
+                                    + " writes its -wal and -shm files beside the database even to read it; run as the"
+                                    + " user that owns them or make both writable, or read it (while no master writes"
+                                    + " to it) with --db 'jdbc:sqlite:file:" + shared.resolve("state.sqlite")
+                                    + "?mode=ro&immutable=1'\n"));
+            assertThat(readOnly.exitCode()).as(readOnly.toString()).isZero();
+            assertThat(readOnly.out()).contains("\"masterid\":1,\"name\":\"a\"");
+        } finally {
+            try (var files = Files.list(shared)) {
+                for (Path file : files.toList()) {
+                    Files.delete(file);
+                }
+            }
+            Files.delete(shared);
+        }
     }
 }

@@ -3,6 +3,7 @@ package org.multimaster.db.internal;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.pool.HikariPool;
+import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -142,6 +143,9 @@ public final class JdbcDbConnector implements DbConnector {
             return new HikariDataSource(config);
         } catch (HikariPool.PoolInitializationException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
+            if (cause instanceof SQLException sql && SqlErrors.isSqliteNotWritable(sql)) {
+                throw new MultimasterException(notWritableMessage(url), sql);
+            }
             String detail = cause instanceof SQLException sql
                     ? SqlExecutor.describe(sql, url)
                     : url.hidePasswordIn(String.valueOf(cause.getMessage()));
@@ -150,6 +154,24 @@ public final class JdbcDbConnector implements DbConnector {
                             + "; check that the database server is running and the URL is right",
                     cause);
         }
+    }
+
+    /**
+     * Says what is wrong when SQLite cannot open a file for writing, and what to do: WAL mode has
+     * every reader write the -wal and -shm files beside the database, so a reader needs write access
+     * to the file and its directory, unless it reads the file as immutable.
+     */
+    private static String notWritableMessage(DatabaseUrl url) {
+        String target = url.jdbcUrl().substring("jdbc:sqlite:".length());
+        int query = target.indexOf('?');
+        target = query < 0 ? target : target.substring(0, query);
+        Path file = Path.of(target.startsWith("file:") ? target.substring("file:".length()) : target)
+                .toAbsolutePath()
+                .normalize();
+        return "cannot open " + url + ": the file " + file + " or its directory " + file.getParent()
+                + " is not writable by this user, and SQLite writes its -wal and -shm files beside the database"
+                + " even to read it; run as the user that owns them or make both writable, or read it (while no"
+                + " master writes to it) with --db 'jdbc:sqlite:file:" + file + "?mode=ro&immutable=1'";
     }
 
     @Override

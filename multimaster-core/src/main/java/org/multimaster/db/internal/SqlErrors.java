@@ -14,6 +14,8 @@ final class SqlErrors {
     private static final int SQLITE_BUSY_TIMEOUT = 773;
 
     private static final int SQLITE_LOCKED = 6;
+    private static final int SQLITE_READONLY = 8;
+    private static final int SQLITE_CANTOPEN = 14;
     private static final int SQLITE_CONSTRAINT_PRIMARYKEY = 1555;
     private static final int SQLITE_CONSTRAINT_UNIQUE = 2067;
     private static final int MYSQL_DUPLICATE_ENTRY = 1062;
@@ -83,6 +85,18 @@ final class SqlErrors {
             }
         }
         return false;
+    }
+
+    /**
+     * SQLite cannot write the database file or create its journal beside it: SQLITE_READONLY (and
+     * its extended codes, such as READONLY_DIRECTORY) or SQLITE_CANTOPEN.
+     */
+    static boolean isSqliteNotWritable(SQLException e) {
+        if (!isSqlite(e)) {
+            return false;
+        }
+        int primary = sqliteExtendedCode(e) & 0xff;
+        return primary == SQLITE_READONLY || primary == SQLITE_CANTOPEN;
     }
 
     /** The database could not be reached or the connection broke. */
