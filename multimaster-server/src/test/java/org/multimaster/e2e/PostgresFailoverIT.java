@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.multimaster.db.testing.TestDatabase;
 
@@ -89,6 +90,43 @@ class PostgresFailoverIT extends FailoverContract {
                 .as("exit code after a clean shutdown on SIGINT")
                 .isZero();
         assertThat(active("master-c")).isFalse();
+    }
+
+    @Test
+    void shouldLogEachKilledConnectionInOneWarningLineWithoutStackTraces() throws Exception {
+        Daemon k = start("master-k");
+        await("master-k to own every component", STARTUP, () -> ownsAllShared("master-k"));
+
+        long killed = 0;
+        String admin = database.url().replace("/" + database.name() + "?", "/postgres?");
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(admin);
+                java.sql.Statement s = c.createStatement()) {
+            for (int round = 0; round < 50; round++) {
+                try (java.sql.ResultSet rs = s.executeQuery("SELECT count(pg_terminate_backend(pid))"
+                        + " FROM pg_stat_activity WHERE datname = '" + database.name() + "'")) {
+                    rs.next();
+                    killed += rs.getLong(1);
+                }
+                Thread.sleep(100);
+            }
+        }
+        await("master-k to check in again", Duration.ofSeconds(30), () -> {
+            try {
+                return active("master-k") && ownsAllShared("master-k");
+            } catch (RuntimeException watcherConnectionKilledToo) {
+                return false;
+            }
+        });
+
+        List<String> log = k.log();
+        assertThat(log)
+                .as("every log record is one line: no stack trace")
+                .allMatch(line -> line.matches("\\d\\d:\\d\\d:\\d\\d\\.\\d{3} .*"));
+        long warnings = log.stream().filter(line -> line.contains(" WARN ")).count();
+        System.out.println(killed + " connections killed, " + warnings + " warnings");
+        assertThat(warnings).as("at most one warning per killed connection").isLessThanOrEqualTo(killed);
+        assertThat(log).noneMatch(line -> line.contains("ProxyConnection") || line.contains("PoolBase"));
+        assertThat(k.isAlive()).isTrue();
     }
 
     private static long countUnchecked(Daemon daemon, String regex) {
