@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Named.named;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -192,10 +191,6 @@ class SqliteLockedDatabaseTest {
     }
 
     private Map<String, List<Map<String, Object>>> snapshot() {
-        Map<String, List<Map<String, Object>>> rows = new LinkedHashMap<>();
-        for (String table : TABLES) {
-            rows.put(table, raw.rows("SELECT * FROM " + table + " ORDER BY 1"));
-        }
-        return rows;
+        return raw.snapshot(TABLES);
     }
 }

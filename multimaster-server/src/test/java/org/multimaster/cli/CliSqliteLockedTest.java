@@ -3,7 +3,6 @@ package org.multimaster.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -113,10 +112,6 @@ class CliSqliteLockedTest {
     }
 
     private Map<String, List<Map<String, Object>>> snapshot() {
-        Map<String, List<Map<String, Object>>> rows = new LinkedHashMap<>();
-        for (String table : TABLES) {
-            rows.put(table, raw.rows("SELECT * FROM " + table + " ORDER BY 1"));
-        }
-        return rows;
+        return raw.snapshot(TABLES);
     }
 }

@@ -177,30 +177,13 @@ class MultimasterScriptIT {
             String url = "sqlite:///" + shared.resolve("state.sqlite");
             assertThat(multimaster("find", "a", "--db", url).out()).isEqualTo("1\n");
 
-            Run refused = execute(
-                    List.of(
-                            "runuser",
-                            "-u",
-                            "nobody",
-                            "--",
-                            ROOT.resolve("bin/multimaster").toString(),
-                            "list",
-                            "--db",
-                            url),
-                    Map.of());
-            Run readOnly = execute(
-                    List.of(
-                            "runuser",
-                            "-u",
-                            "nobody",
-                            "--",
-                            ROOT.resolve("bin/multimaster").toString(),
-                            "show",
-                            "1",
-                            "--json",
-                            "--db",
-                            "jdbc:sqlite:file:" + shared.resolve("state.sqlite") + "?mode=ro&immutable=1"),
-                    Map.of());
+            Run refused = asNobody("list", "--db", url);
+            Run readOnly = asNobody(
+                    "show",
+                    "1",
+                    "--json",
+                    "--db",
+                    "jdbc:sqlite:file:" + shared.resolve("state.sqlite") + "?mode=ro&immutable=1");
 
             assertThat(refused)
                     .isEqualTo(new Run(
@@ -222,5 +205,13 @@ class MultimasterScriptIT {
             }
             Files.delete(shared);
         }
+    }
+
+    /** Runs {@code bin/multimaster} as the user nobody (needs root). */
+    private Run asNobody(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(
+                "runuser", "-u", "nobody", "--", ROOT.resolve("bin/multimaster").toString()));
+        command.addAll(List.of(args));
+        return execute(command, Map.of());
     }
 }
