@@ -263,6 +263,17 @@ class CliErrorsTest {
         assertThat(unsupported.all()).doesNotContain("secret");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"99999", "0"})
+    void shouldRejectAPortOutOfRangeAsBadInputInOneLine(String port) {
+        assertFails(
+                run("list", "--db", "postgresql://postgres:pa/ss@127.0.0.1:" + port + "/db"),
+                2,
+                "multimaster: port " + port + " is out of range in database URL 'postgresql://postgres:***@127.0.0.1:"
+                        + port + "/db'; a port is a number from 1 to 65535, e.g. db.example.org:5432;"
+                        + " see 'multimaster list --help'\n");
+    }
+
     static List<String> unreachableUrls() {
         return List.of(
                 "postgresql://u:secret@127.0.0.1:1/x",

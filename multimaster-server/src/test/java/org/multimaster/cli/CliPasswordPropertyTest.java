@@ -30,7 +30,7 @@ import org.multimaster.db.testing.TestDatabase;
  * another password must not contain it either (a password {@code "127"} is in every message about
  * 127.0.0.1).
  */
-class CliPasswordProperties {
+class CliPasswordPropertyTest {
 
     /** Where the password goes: {@code {raw}} as typed, {@code {enc}} percent-encoded. */
     static final List<String> UNREACHABLE = List.of(

@@ -15,7 +15,7 @@ import org.multimaster.db.testing.Passwords;
  * neither {@link DatabaseUrl#toString()}, {@link DatabaseUrl#jdbcUrl()} nor {@link DatabaseUrl#redact}
  * shows it.
  */
-class DatabaseUrlProperties {
+class DatabaseUrlPropertyTest {
 
     @Provide
     static Arbitrary<String> passwords() {
