@@ -155,9 +155,6 @@ abstract class BuildbotClusterContract {
         assertThat(ours.multimaster.count("expired master " + ours.aId + " "))
                 .as("multimaster expired A")
                 .isEqualTo(1);
-        assertThat(ours.b.process().find(housekeepingByBuildbot(ours.aId)))
-                .as("B did no housekeeping of A: multimaster had done it")
-                .isEmpty();
         assertThat(ours.claimants(build.requestId()))
                 .as("A's claim is released")
                 .isEmpty();
@@ -179,6 +176,22 @@ abstract class BuildbotClusterContract {
                 .as("masters of the builds of the request, in order")
                 .containsExactly(ours.aId, ours.bId);
         assertThat(ours.claimants(build.requestId())).containsExactly(ours.bId);
+
+        // B expires A by itself too, once A has been silent for BUILDBOT_EXPIRY; it finds A inactive
+        // and must leave it alone, so that A's build is ended once, not twice.
+        Duration bExpiresA = BUILDBOT_EXPIRY.plus(BUILDBOT_HEARTBEAT.multipliedBy(3));
+        Thread.sleep(Math.max(
+                0, Duration.between(Instant.now(), kill.plus(bExpiresA)).toMillis()));
+        assertThat(ours.b.process().find(housekeepingByBuildbot(ours.aId)))
+                .as("B did no housekeeping of A: multimaster had done it")
+                .isEmpty();
+        assertThat(ours.finishedState(build.buildId()))
+                .as("A's build, after B's own expiry of A has passed")
+                .isEqualTo(controlState);
+        assertThat(ours.multimaster.count("expired master "))
+                .as("masters multimaster expired")
+                .isEqualTo(1);
+        assertThat(ours.active(ours.bId)).as("B active").isTrue();
         assertThat(ours.b.process().errors(0)).as("errors in B's log").isEmpty();
         assertThat(ours.worker.process().errors(workerLinesBeforeB))
                 .as("errors in the worker's log since it was sent to B")
@@ -304,10 +317,7 @@ abstract class BuildbotClusterContract {
 
         /** The build's results, or -1 while it has none. */
         long buildResults(long buildId) {
-            Object results = sql.rows("SELECT results FROM builds WHERE id = ?", buildId)
-                    .get(0)
-                    .get("results");
-            return results == null ? -1 : (Long) results;
+            return sql.queryLong("SELECT COALESCE(results, -1) FROM builds WHERE id = ?", buildId);
         }
 
         /**
@@ -341,41 +351,44 @@ abstract class BuildbotClusterContract {
 
         /** Whatever was ended as RETRY was ended at the time of the expiry: after the kill, by {@code seen}. */
         void assertRetriedBetween(long buildId, Instant killed, Instant seen) {
-            List<Long> times = new ArrayList<>();
-            sql.rows("SELECT complete_at FROM builds WHERE id = ? AND results = ?", buildId, RETRY)
-                    .forEach(r -> times.add((Long) r.get("complete_at")));
-            sql.rows("SELECT complete_at FROM steps WHERE buildid = ? AND results = ?", buildId, RETRY)
-                    .forEach(r -> times.add((Long) r.get("complete_at")));
+            List<Long> times = new ArrayList<>(
+                    longs("SELECT complete_at FROM builds WHERE id = ? AND results = ?", buildId, RETRY));
+            times.addAll(longs("SELECT complete_at FROM steps WHERE buildid = ? AND results = ?", buildId, RETRY));
             assertThat(times)
                     .as("complete_at of what ended as RETRY")
                     .hasSize(2)
                     .allSatisfy(t -> assertThat(t).isBetween(killed.getEpochSecond(), seen.getEpochSecond() + 1));
         }
 
+        boolean active(long masterId) {
+            return sql.queryLong("SELECT active FROM masters WHERE id = ?", masterId) != 0;
+        }
+
         /** The masters that hold a claim on the request. */
         List<Long> claimants(long requestId) {
-            return sql.rows("SELECT masterid FROM buildrequest_claims WHERE brid = ?", requestId).stream()
-                    .map(r -> (Long) r.get("masterid"))
-                    .toList();
+            return longs("SELECT masterid FROM buildrequest_claims WHERE brid = ?", requestId);
         }
 
         boolean requestComplete(long requestId) {
-            return (Long) sql.rows("SELECT complete FROM buildrequests WHERE id = ?", requestId)
-                            .get(0)
-                            .get("complete")
-                    != 0;
+            return sql.queryLong("SELECT complete FROM buildrequests WHERE id = ?", requestId) != 0;
         }
 
         /** The master of each build of the request, in build order. */
         List<Long> buildsOf(long requestId) {
-            return sql.rows("SELECT masterid FROM builds WHERE buildrequestid = ? ORDER BY id", requestId).stream()
-                    .map(r -> (Long) r.get("masterid"))
+            return longs("SELECT masterid FROM builds WHERE buildrequestid = ? ORDER BY id", requestId);
+        }
+
+        /** The first column of each row. */
+        private List<Long> longs(String query, Object... parameters) {
+            return sql.rows(query, parameters).stream()
+                    .map(r -> (Long) r.values().iterator().next())
                     .toList();
         }
 
         @Override
         public void close() {
-            for (AutoCloseable part : new AutoCloseable[] {worker, b, a, multimaster, forwarder, sql}) {
+            // B first: its clean shutdown stops its build on the worker, which is still there to answer.
+            for (AutoCloseable part : new AutoCloseable[] {b, a, worker, multimaster, forwarder, sql}) {
                 if (part != null) {
                     try {
                         part.close();

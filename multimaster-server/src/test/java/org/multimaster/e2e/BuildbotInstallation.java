@@ -1,6 +1,6 @@
 package org.multimaster.e2e;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.multimaster.db.testing.TestEnvironment.env;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.multimaster.db.testing.TestEnvironment;
 
 /**
  * The installed Buildbot 3.7: {@code buildbot}, {@code buildbot-worker} and their Python, as the
@@ -48,8 +49,8 @@ final class BuildbotInstallation {
                 Path.of(env("MULTIMASTER_BUILDBOT", "/usr/bin/buildbot")),
                 Path.of(env("MULTIMASTER_BUILDBOT_WORKER", "/usr/bin/buildbot-worker")),
                 Path.of(env("MULTIMASTER_BUILDBOT_PYTHON", "/usr/bin/python3")));
-        requirePresent(Files.isExecutable(b.buildbot), b.buildbot + " is missing; " + install("buildbot"));
-        requirePresent(Files.isExecutable(b.worker), b.worker + " is missing; " + install("buildbot-worker"));
+        TestEnvironment.require(Files.isExecutable(b.buildbot), b.buildbot + " is missing; " + install("buildbot"));
+        TestEnvironment.require(Files.isExecutable(b.worker), b.worker + " is missing; " + install("buildbot-worker"));
         b.requireModule("buildbot.master", "buildbot");
         b.requireModule("buildbot_worker.bot", "buildbot-worker");
         return b;
@@ -68,7 +69,7 @@ final class BuildbotInstallation {
         } catch (IOException e) {
             importable = false;
         }
-        requirePresent(importable, python + " cannot import " + module + "; " + install(debianPackage));
+        TestEnvironment.require(importable, python + " cannot import " + module + "; " + install(debianPackage));
     }
 
     /** {@code buildbot ARGS…}. */
@@ -126,18 +127,6 @@ final class BuildbotInstallation {
 
     private static String install(String debianPackage) {
         return "install the Debian package " + debianPackage + " (see .ci/run) to run the Buildbot end-to-end tests";
-    }
-
-    private static void requirePresent(boolean present, String message) {
-        if (!present && "true".equalsIgnoreCase(System.getenv("CI"))) {
-            throw new AssertionError(message);
-        }
-        assumeTrue(present, message);
-    }
-
-    private static String env(String name, String fallback) {
-        String value = System.getenv(name);
-        return value == null || value.isBlank() ? fallback : value;
     }
 
     private record Result(int exitCode, String output) {}
