@@ -137,7 +137,7 @@ abstract class BuildbotClusterContract {
                 .as("Buildbot 3.7 leaves the dead master's claim: the request cannot be built again until A returns")
                 .containsExactly(control.aId);
         assertThat(control.requestComplete(controlBuild.requestId())).isFalse();
-        assertThat(control.b.process().errors(0)).as("errors in B's log").isEmpty();
+        assertThat(control.b.process().errors()).as("errors in B's log").isEmpty();
         List<String> workerErrorsWhenItsMasterDies = control.worker.process().errorSummaries();
         System.out.println("control: the worker logged " + workerErrorsWhenItsMasterDies + " when A died");
         control.close();
@@ -175,7 +175,6 @@ abstract class BuildbotClusterContract {
                 .as("the request is still to be built")
                 .isFalse();
 
-        int workerLinesBeforeB = ours.worker.process().log().size();
         ours.forwarder.forwardTo(ours.b.pbPort());
         Duration rebuilt = await(
                 "B to build the request again",
@@ -205,13 +204,14 @@ abstract class BuildbotClusterContract {
                 .as("masters multimaster expired: A alone, once")
                 .isEqualTo(1);
         assertThat(ours.active(ours.bId)).as("B active").isTrue();
-        assertThat(ours.b.process().errors(0)).as("errors in B's log").isEmpty();
-        assertThat(ours.worker.process().errors(workerLinesBeforeB))
-                .as("errors in the worker's log since it was sent to B")
+        assertThat(ours.b.process().errors()).as("errors in B's log").isEmpty();
+        // The worker logs its errors about the lost master seconds after the loss, possibly after it
+        // reached B, so they are told apart by kind and count, not by time.
+        List<String> unexplained = new ArrayList<>(ours.worker.process().errorSummaries());
+        control.workerErrorsWhenItsMasterDies().forEach(unexplained::remove);
+        assertThat(unexplained)
+                .as("errors in the worker's log beyond those it logs in the control run when its master dies")
                 .isEmpty();
-        assertThat(ours.worker.process().errorSummaries())
-                .as("errors in the worker's log, all of a kind it logs in the control run as well")
-                .isSubsetOf(control.workerErrorsWhenItsMasterDies());
         assertThat(ours.multimaster.count(" ERROR "))
                 .as("ERROR lines of multimaster")
                 .isZero();

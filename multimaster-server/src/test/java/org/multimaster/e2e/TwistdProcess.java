@@ -83,12 +83,9 @@ final class TwistdProcess implements AutoCloseable {
         return Optional.empty();
     }
 
-    /** The log lines from index {@code from} on that report an error ("Unhandled Error", "Traceback"). */
-    List<String> errors(int from) throws IOException {
-        List<String> log = log();
-        return log.subList(Math.min(from, log.size()), log.size()).stream()
-                .filter(l -> ERROR.matcher(l).find())
-                .toList();
+    /** The log lines that report an error ("Unhandled Error", "Traceback"). */
+    List<String> errors() throws IOException {
+        return log().stream().filter(l -> ERROR.matcher(l).find()).toList();
     }
 
     /**
