@@ -24,10 +24,11 @@ import org.multimaster.db.testing.TestDatabase;
  * run} on one database: when the Buildbot master running a build is killed, the build must end as if
  * a Buildbot master had expired the dead one, and another master must build the request again.
  *
- * <p>Each test starts, on a fresh database, Buildbot masters A and B ({@code multiMaster}, builder
- * {@code slow} with one long shell step; only A runs the scheduler that requests one build at start),
- * and a worker that reaches A through a {@link TcpForwarder} standing in for a load balancer. Once the
- * worker runs the build on A, A gets {@code kill -9} and the forwarder points nowhere.
+ * <p>The scenario runs twice, each time on a fresh database with Buildbot masters A and B ({@code
+ * multiMaster}, builder {@code slow} with one long shell step; only A runs the scheduler that requests
+ * one build at start) and a worker that reaches A through a {@link TcpForwarder} standing in for a
+ * load balancer. Once the worker runs the build on A, A gets {@code kill -9} and the forwarder points
+ * nowhere.
  *
  * <ol>
  *   <li>Control run, Buildbot alone: B expires A (after {@link #BUILDBOT_EXPIRY}) and ends A's build,
@@ -41,9 +42,9 @@ import org.multimaster.db.testing.TestDatabase;
  *
  * <p>Why the worker moving to B is what makes B build the request again: Buildbot has no periodic
  * look for unclaimed requests. A master's build request distributor runs only on events of its own
- * process (a worker attaching, a build finishing, a new or unclaimed request announced on its own
- * message queue, a reconfiguration); a claim that multimaster deletes in the database announces
- * nothing. The worker, reconnecting after A's death, attaches to B, and that runs B's distributor.
+ * process (a worker attaching, a build finishing, a new or unclaimed request announced on its
+ * message queue, which by default is in-process, a reconfiguration); a claim that multimaster deletes
+ * in the database announces nothing. The worker, reconnecting after A's death, attaches to B, and that runs B's distributor.
  *
  * <p>B's and the worker's logs stay free of errors, except for the ones the worker logs in the control
  * run too when its master dies mid-step (buildbot-worker 3.7 then tries to send the interrupted
