@@ -2,6 +2,7 @@ package org.multimaster.runtime;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -51,7 +52,8 @@ final class Claims {
             EventDispatcher dispatcher) {
         this.db = db;
         this.name = name;
-        this.configured = Set.copyOf(configured);
+        // Claimed in the order configured, so that listeners hear of them in that order.
+        this.configured = Collections.unmodifiableSet(new LinkedHashSet<>(configured));
         this.listeners = List.copyOf(listeners);
         this.dispatcher = dispatcher;
     }

@@ -3,11 +3,11 @@ package org.multimaster.runtime;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -75,6 +75,8 @@ public final class MasterRuntime implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(MasterRuntime.class);
     private static final int SKEW_CHECK_EVERY = 10;
+    /** How long after a whole second a check-in is sent; see {@link #scheduleTick}. */
+    private static final Duration TICK_PHASE = Duration.ofMillis(20);
 
     private final DbConnector db;
     private final MastersConnector masters;
@@ -96,17 +98,11 @@ public final class MasterRuntime implements AutoCloseable {
     private volatile long masterId = -1;
     private volatile boolean believedActive;
 
-    /** Guards the check-in bookkeeping below; never held while waiting for the database. */
+    private final CheckIns checkIns;
+
+    /** Guards the threads and the skew below; never held while waiting for the database. */
     private final Object state = new Object();
 
-    private @Nullable CompletableFuture<Boolean> checkInUnderWay;
-    private @Nullable Instant checkInUnderWaySince;
-    private boolean stallReported;
-    private @Nullable Instant outageSince;
-    private long checkIns;
-    private long checkInFailures;
-    private int consecutiveFailures;
-    private Duration checkInTime = Duration.ZERO;
     private @Nullable Duration clockSkew;
     private long maintenanceRuns;
     private @Nullable ScheduledExecutorService heartbeatThread;
@@ -124,6 +120,7 @@ public final class MasterRuntime implements AutoCloseable {
         this.subscribers = new CopyOnWriteArrayList<>(b.subscribers);
         this.claims = new Claims(db, name, b.components, b.claimListeners, dispatcher);
         this.fence = new OutageFence(expiry, interval);
+        this.checkIns = new CheckIns(db::checkIns, name, interval, clock, this::checkedIn);
         List<HousekeepingListener> housekeeping = new ArrayList<>();
         housekeeping.add(master -> housekeepingRuns.incrementAndGet());
         housekeeping.addAll(b.housekeeping);
@@ -153,6 +150,7 @@ public final class MasterRuntime implements AutoCloseable {
         Duration timeout = startupTimeout();
         masterId = Await.await(masters.findMasterId(name), timeout);
         claims.attach(masterId);
+        checkIns.attach(masterId);
         log.info("master '{}' has id {}", name, masterId);
         MasterModel before = Await.await(masters.getMaster(masterId), timeout).orElseThrow();
         log.info("master {} ('{}'): marking itself stopped to clear what a crash may have left", masterId, name);
@@ -167,7 +165,7 @@ public final class MasterRuntime implements AutoCloseable {
         log.info("master {} ('{}'): expiring peers silent for more than {}", masterId, name, expiry);
         List<MasterModel> expired = Await.await(expirer.sweepAsync(masterId), timeout);
         log.info("master {} ('{}'): {} peers expired; checking in", masterId, name, expired.size());
-        if (!Await.await(sendCheckIn(), timeout)) {
+        if (!Await.await(checkIns.send(), timeout)) {
             throw new MultimasterException(
                     "master " + masterId + " ('" + name + "') could not check in at startup;" + " see the log above");
         }
@@ -208,16 +206,13 @@ public final class MasterRuntime implements AutoCloseable {
         if (closed.get()) {
             return;
         }
-        CompletableFuture<Boolean> underWay;
-        synchronized (state) {
-            underWay = checkInUnderWay;
-        }
+        CompletableFuture<Boolean> underWay = checkIns.underWay();
         boolean lineFree = true;
         if (underWay != null) {
             succeededWithin(underWay, interval);
             lineFree = underWay.isDone();
         }
-        boolean checkedIn = lineFree && succeededWithin(sendCheckIn(), interval);
+        boolean checkedIn = lineFree && succeededWithin(checkIns.send(), interval);
         if (checkedIn) {
             maintain(interval);
         } else {
@@ -262,23 +257,35 @@ public final class MasterRuntime implements AutoCloseable {
 
     /** A snapshot of this master's state and counters, for health checks and metrics. */
     public RuntimeStatus status() {
+        Duration skew;
         synchronized (state) {
-            return new RuntimeStatus(
-                    masterId,
-                    name,
-                    isActive(),
-                    fence.lastCheckIn(),
-                    interval,
-                    expiry,
-                    checkIns,
-                    checkInFailures,
-                    consecutiveFailures,
-                    checkInTime,
-                    expirer.expiredCount(),
-                    housekeepingRuns.get(),
-                    claims.owned(),
-                    clockSkew);
+            skew = clockSkew;
         }
+        return new RuntimeStatus(
+                masterId,
+                name,
+                isActive(),
+                fence.lastCheckIn(),
+                interval,
+                expiry,
+                checkIns.succeeded(),
+                checkIns.failed(),
+                checkIns.consecutiveFailures(),
+                checkIns.time(),
+                expirer.expiredCount(),
+                housekeepingRuns.get(),
+                claims.owned(),
+                skew);
+    }
+
+    /**
+     * Waits until the listeners and subscribers have been told everything that happened so far;
+     * for tests, which assert on what listeners saw.
+     *
+     * @return false if that took longer than {@code timeout}
+     */
+    boolean awaitListeners(Duration timeout) {
+        return dispatcher.drain(timeout);
     }
 
     /** Adds a subscriber to {@code started} / {@code stopped} events of any master this runtime sees. */
@@ -320,91 +327,28 @@ public final class MasterRuntime implements AutoCloseable {
     // ------------------------------------------------------------------ check-ins
 
     /**
-     * Sends a check-in unless one is under way, and returns the future of the one under way: true
-     * when it succeeded, false when it failed. Never blocks.
+     * What a check-in that succeeded means: this master is active; if it was not (and believed it
+     * was), a peer had declared it dead and its components must stop; the fence moves on.
      */
-    private CompletableFuture<Boolean> sendCheckIn() {
-        synchronized (state) {
-            if (checkInUnderWay != null) {
-                return checkInUnderWay;
-            }
-            Instant sentAt = clock.instant();
-            long startNanos = System.nanoTime();
-            CompletableFuture<Boolean> done = new CompletableFuture<>();
-            checkInUnderWay = done;
-            checkInUnderWaySince = sentAt;
-            CompletableFuture<Boolean> change;
-            try {
-                change = db.checkIns().setMasterState(masterId, true);
-            } catch (RuntimeException e) {
-                change = CompletableFuture.failedFuture(e);
-            }
-            change.whenComplete((changed, error) ->
-                    done.complete(checkedIn(done, sentAt, System.nanoTime() - startNanos, changed, error)));
-            return done;
+    private void checkedIn(Instant sentAt, boolean changed) {
+        boolean wasActive = believedActive;
+        believedActive = true;
+        if (closed.get()) {
+            return;
         }
-    }
-
-    /** Records how a check-in ended; returns whether it succeeded. */
-    private boolean checkedIn(
-            CompletableFuture<Boolean> done,
-            Instant sentAt,
-            long nanos,
-            @Nullable Boolean changed,
-            @Nullable Throwable error) {
-        Instant now = clock.instant();
-        synchronized (state) {
-            if (checkInUnderWay == done) {
-                checkInUnderWay = null;
-                checkInUnderWaySince = null;
-                stallReported = false;
-            }
-            checkInTime = checkInTime.plusNanos(nanos);
-            if (error != null || changed == null) {
-                checkInFailures++;
-                consecutiveFailures++;
-                String cause =
-                        error == null ? "no result" : Await.unwrap(error, error).getMessage();
-                if (outageSince == null) {
-                    outageSince = sentAt;
-                    log.warn(
-                            "master {} ('{}') cannot check in: {}; retrying every {}", masterId, name, cause, interval);
-                } else {
-                    log.debug("check-in of master {} still failing: {}", masterId, cause);
-                }
-                return false;
-            }
-            checkIns++;
-            consecutiveFailures = 0;
-            if (outageSince != null) {
-                log.info(
-                        "master {} ('{}') checked in again: the database is back after {}",
+        if (changed) {
+            if (wasActive) {
+                log.warn(
+                        "master {} ('{}') was marked inactive by a peer although it is running (a pause longer"
+                                + " than {}?); its components are stopped, it claims again what is free",
                         masterId,
                         name,
-                        Duration.between(outageSince, now));
-                outageSince = null;
+                        expiry);
+                claims.loseAll("a peer declared this master dead", false);
             }
-            boolean wasActive = believedActive;
-            believedActive = true;
-            if (closed.get()) {
-                return true;
-            }
-            if (changed) {
-                if (wasActive) {
-                    log.warn(
-                            "master {} ('{}') was marked inactive by a peer although it is running (a pause longer"
-                                    + " than {}?); its components are stopped, it claims again what is free",
-                            masterId,
-                            name,
-                            expiry);
-                    claims.loseAll("a peer declared this master dead", false);
-                }
-                publish(new MasterEvent(MasterEvent.Type.STARTED, masterId, name, true));
-            }
+            publish(new MasterEvent(MasterEvent.Type.STARTED, masterId, name, true));
         }
-        Instant deadline = fence.checkedIn(sentAt, now);
-        armFence(deadline);
-        return true;
+        armFence(fence.checkedIn(sentAt, clock.instant()));
     }
 
     /** Whether this master may run components now: active, not closed, fence up. */
@@ -446,9 +390,33 @@ public final class MasterRuntime implements AutoCloseable {
         if (deadline != null) {
             armFence(deadline);
         }
-        long millis = interval.toMillis();
-        // tick() never blocks and catches everything; close() stops it by shutting the executor down.
-        var unused = heartbeat.scheduleAtFixedRate(this::tick, millis, millis, TimeUnit.MILLISECONDS);
+        scheduleTick(heartbeat);
+    }
+
+    /**
+     * Schedules the next beat one interval from now. When the interval is whole seconds, beats fall
+     * just after a second begins: {@code last_active} records only the second, so a check-in sent
+     * late in a second gives the outage fence almost a second less (see {@link OutageFence}), and
+     * with a short expiry the fence would then fall between two check-ins that both succeed. Each
+     * beat is placed by the runtime's clock from the time it ran, so the phase cannot drift away.
+     */
+    private void scheduleTick(ScheduledExecutorService heartbeat) {
+        Instant now = clock.instant();
+        Instant at = now.plus(interval);
+        if (interval.toMillis() % 1000 == 0) {
+            at = at.truncatedTo(ChronoUnit.SECONDS).plus(TICK_PHASE);
+        }
+        try {
+            var unused = heartbeat.schedule(
+                    () -> {
+                        tick();
+                        scheduleTick(heartbeat);
+                    },
+                    Duration.between(now, at).toMillis(),
+                    TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // closed: no more beats
+        }
     }
 
     private void stopThreads() {
@@ -481,21 +449,10 @@ public final class MasterRuntime implements AutoCloseable {
                 return;
             }
             checkFence();
-            synchronized (state) {
-                if (checkInUnderWay != null) {
-                    if (!stallReported && checkInUnderWaySince != null) {
-                        stallReported = true;
-                        log.warn(
-                                "master {} ('{}'): the check-in sent at {} has not completed; no other is sent until"
-                                        + " it does",
-                                masterId,
-                                name,
-                                checkInUnderWaySince);
-                    }
-                    return;
-                }
+            if (checkIns.stalled()) {
+                return;
             }
-            var unused = sendCheckIn().thenAccept(succeeded -> {
+            var unused = checkIns.send().thenAccept(succeeded -> {
                 if (succeeded) {
                     queueMaintenance();
                 }
@@ -577,47 +534,13 @@ public final class MasterRuntime implements AutoCloseable {
 
     // ------------------------------------------------------------------ skew, events
 
-    /**
-     * Measures the database clock against this host's, to the millisecond: the database is read
-     * halfway through a round trip, so the reading is compared with the host's clock at its middle,
-     * give or take half the round trip.
-     */
     private void measureSkew(Duration timeout) {
-        try {
-            Instant hostBefore = clock.instant();
-            long startNanos = System.nanoTime();
-            Instant database = Await.await(db.databaseNow(), timeout);
-            Duration roundTrip = Duration.ofNanos(System.nanoTime() - startNanos);
-            Duration skew = Duration.between(hostBefore.plus(roundTrip.dividedBy(2)), database);
-            // A database reading has whole-millisecond resolution.
-            Duration uncertainty = roundTrip.dividedBy(2).plusMillis(1);
+        Duration skew = ClockSkew.measure(db, clock, interval, timeout);
+        if (skew != null) {
             synchronized (state) {
                 clockSkew = skew;
             }
-            boolean hostTime = db.timeSource() == TimeSource.APPLICATION;
-            if (hostTime
-                    && skew.abs().compareTo(Duration.ofSeconds(1).plus(uncertainty)) > 0
-                    && skew.abs().compareTo(interval) >= 0) {
-                log.warn(
-                        "this host's clock and the database's differ by {}; hosts whose clocks disagree can expire"
-                                + " live masters: fix the clocks or run with --clock database",
-                        seconds(skew, uncertainty));
-            } else {
-                log.info(
-                        "clock skew between this host and the database: {}{}",
-                        skew.abs().compareTo(uncertainty) <= 0
-                                ? "none measurable (within " + uncertainty.toMillis() + " ms)"
-                                : seconds(skew, uncertainty),
-                        hostTime ? "" : " (not used: time comes from the database)");
-            }
-        } catch (MultimasterException e) {
-            log.debug("could not measure the clock skew", e);
         }
-    }
-
-    /** A skew as {@code +3600.012 s (±2 ms)}. */
-    private static String seconds(Duration skew, Duration uncertainty) {
-        return String.format(Locale.ROOT, "%+.3f s (±%d ms)", skew.toMillis() / 1000.0, uncertainty.toMillis());
     }
 
     /** Publishes an event through the dispatcher, after everything dispatched before it. */
