@@ -89,6 +89,7 @@ public final class MasterRuntime implements AutoCloseable {
     private final EventDispatcher dispatcher = new EventDispatcher();
     private final Claims claims;
     private final OutageFence fence;
+    private final CheckIns checkIns;
     private final Expiry expirer;
 
     private final AtomicBoolean started = new AtomicBoolean();
@@ -97,8 +98,6 @@ public final class MasterRuntime implements AutoCloseable {
     private final AtomicLong housekeepingRuns = new AtomicLong();
     private volatile long masterId = -1;
     private volatile boolean believedActive;
-
-    private final CheckIns checkIns;
 
     /** Guards the threads and the skew below; never held while waiting for the database. */
     private final Object state = new Object();
@@ -167,7 +166,7 @@ public final class MasterRuntime implements AutoCloseable {
         log.info("master {} ('{}'): {} peers expired; checking in", masterId, name, expired.size());
         if (!Await.await(checkIns.send(), timeout)) {
             throw new MultimasterException(
-                    "master " + masterId + " ('" + name + "') could not check in at startup;" + " see the log above");
+                    "master " + masterId + " ('" + name + "') could not check in at startup; see the log above");
         }
         log.info(
                 "master {} ('{}'): active; claiming {} components",
