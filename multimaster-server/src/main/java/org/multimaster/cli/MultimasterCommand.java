@@ -29,6 +29,7 @@ import picocli.CommandLine.Spec;
             ExpireCommand.class,
             PruneCommand.class,
             UpgradeCommand.class,
+            BenchCommand.class,
         },
         footer = {
             "",
