@@ -201,7 +201,7 @@ public final class Workload implements AutoCloseable {
     }
 
     /** Returns to the baseline after a batch of {@code op} (untimed). */
-    void reset(Operation op) throws SQLException {
+    public void reset(Operation op) throws SQLException {
         try (Statement s = connection.createStatement()) {
             switch (op) {
                 case FIND_NEW -> s.executeUpdate("DELETE FROM masters WHERE name LIKE '" + PREFIX + "new-%'");
