@@ -3,12 +3,16 @@ package org.multimaster.db.internal;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.pool.HikariPool;
+import com.zaxxer.hikari.util.DriverDataSource;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.UnaryOperator;
+import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
 import org.multimaster.db.ChangeSourcesConnector;
 import org.multimaster.db.DatabaseKind;
 import org.multimaster.db.DatabaseUnavailableException;
@@ -66,14 +70,31 @@ public final class JdbcDbConnector implements DbConnector {
             Duration connectionTimeout,
             Duration busyTimeout,
             boolean migrate) {
+        return open(url, clock, timeSource, poolSize, connectionTimeout, busyTimeout, migrate, null);
+    }
+
+    /**
+     * Opens a connector whose pool takes its physical connections from {@code physical} applied to the
+     * driver's data source, when given: tests wrap it to count the statements and round trips of
+     * each operation (migrations keep the plain driver).
+     */
+    static DbConnector open(
+            DatabaseUrl url,
+            Clock clock,
+            TimeSource timeSource,
+            int poolSize,
+            Duration connectionTimeout,
+            Duration busyTimeout,
+            boolean migrate,
+            @Nullable UnaryOperator<DataSource> physical) {
         Dialect dialect = Dialect.of(url.kind());
-        HikariDataSource dataSource = createPool(url, poolSize, connectionTimeout, busyTimeout);
+        HikariDataSource dataSource = createPool(url, poolSize, connectionTimeout, busyTimeout, physical);
         try {
             Schema schema = Schema.prepare(
                     dataSource,
                     dialect,
                     url,
-                    migrate ? () -> createPool(url, 2, connectionTimeout, busyTimeout) : null);
+                    migrate ? () -> createPool(url, 2, connectionTimeout, busyTimeout, null) : null);
             return new JdbcDbConnector(url, clock, timeSource, dataSource, dialect, schema, poolSize);
         } catch (SQLException e) {
             dataSource.close();
@@ -88,7 +109,11 @@ public final class JdbcDbConnector implements DbConnector {
     }
 
     private static HikariDataSource createPool(
-            DatabaseUrl url, int poolSize, Duration connectionTimeout, Duration busyTimeout) {
+            DatabaseUrl url,
+            int poolSize,
+            Duration connectionTimeout,
+            Duration busyTimeout,
+            @Nullable UnaryOperator<DataSource> physical) {
         HikariConfig config = new HikariConfig();
         config.setPoolName("multimaster");
         config.setJdbcUrl(url.jdbcUrl());
@@ -107,6 +132,17 @@ public final class JdbcDbConnector implements DbConnector {
             config.addDataSourceProperty("busy_timeout", String.valueOf(busyTimeout.toMillis()));
             config.addDataSourceProperty("transaction_mode", "IMMEDIATE");
             config.addDataSourceProperty("foreign_keys", "true");
+        }
+        if (physical != null) {
+            config.setDataSource(physical.apply(new DriverDataSource(
+                    url.jdbcUrl(),
+                    null,
+                    config.getDataSourceProperties(),
+                    url.user().orElse(null),
+                    url.password().orElse(null))));
+            config.setJdbcUrl(null);
+            config.setUsername(null);
+            config.setPassword(null);
         }
         try {
             return new HikariDataSource(config);
