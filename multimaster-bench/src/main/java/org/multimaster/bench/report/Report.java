@@ -32,6 +32,7 @@ public final class Report {
 
     private final List<JsonNode> runs = new ArrayList<>();
     private @Nullable JsonNode footprint;
+    private @Nullable JsonNode jmh;
     private final StringBuilder md = new StringBuilder();
     private final List<String[]> targets = new ArrayList<>();
 
@@ -49,6 +50,7 @@ public final class Report {
             switch (args[i]) {
                 case "--out" -> out = Path.of(args[++i]);
                 case "--footprint" -> report.footprint = JSON.readTree(Files.readString(Path.of(args[++i])));
+                case "--jmh" -> report.jmh = JSON.readTree(Files.readString(Path.of(args[++i])));
                 default -> report.runs.add(JSON.readTree(Files.readString(Path.of(args[i]))));
             }
         }
@@ -67,6 +69,7 @@ public final class Report {
         cycle(out);
         listing(out);
         footprint(out);
+        jmh();
         targets();
         Files.writeString(out.resolve("results.md"), md.toString());
     }
@@ -419,6 +422,44 @@ public final class Report {
                 d.get("checkIns").asDouble(),
                 1,
                 true);
+    }
+
+    /** The JMH results ({@code -rf json}): one row per benchmark, a column per database. */
+    private void jmh() {
+        JsonNode results = jmh;
+        if (results == null) {
+            return;
+        }
+        Map<String, Map<String, String>> rows = new TreeMap<>();
+        List<String> databases = new ArrayList<>();
+        for (JsonNode r : results) {
+            String benchmark = r.get("benchmark").asText();
+            benchmark = benchmark.substring(benchmark.lastIndexOf('.') + 1);
+            String database = r.at("/params/db").asText();
+            if (!databases.contains(database)) {
+                databases.add(database);
+            }
+            JsonNode metric = r.get("primaryMetric");
+            rows.computeIfAbsent(benchmark, k -> new LinkedHashMap<>())
+                    .put(
+                            database,
+                            String.format(
+                                    Locale.ROOT,
+                                    "%s ± %s",
+                                    num(metric.get("score").asDouble()),
+                                    num(metric.get("scoreError").asDouble())));
+        }
+        md.append("### JMH: each connector method, one caller (µs/op, mean ± 99.9% error)\n\n| benchmark | ")
+                .append(String.join(" | ", databases))
+                .append(" |\n|---|")
+                .append("---|".repeat(databases.size()))
+                .append("\n");
+        rows.forEach((benchmark, byDb) -> {
+            md.append("| ").append(benchmark);
+            databases.forEach(d -> md.append(" | ").append(byDb.getOrDefault(d, "")));
+            md.append(" |\n");
+        });
+        md.append("\n");
     }
 
     private void targets() {
