@@ -27,10 +27,11 @@ import picocli.CommandLine.Option;
 @Command(
         name = "bench",
         description = {
-            "Benchmark the masters connector on a scratch database: each operation with one caller and with"
-                    + " --threads callers, expiry sweeps, a cluster cycle and listing at scale, side by side with"
-                    + " the fewest plain-JDBC statements doing the same work (the floor) and with real Buildbot's"
-                    + " connector (its Python, timed inside Python).",
+            "Benchmark every masters operation on a scratch database, side by side with the fewest plain-JDBC"
+                    + " statements doing the same work (the floor) and with real Buildbot's connector.",
+            "Scenarios: each operation with one caller and with --threads callers, expiry sweeps with growing"
+                    + " numbers of dead masters, a cluster cycle, and listing at scale. Buildbot's connector runs in"
+                    + " its Python and is timed inside Python.",
             "Refuses a database whose masters table holds rows it did not write (names not starting with"
                     + " 'bench-'): it rewrites every master. Creates the schema if there is none.",
             "Prints ops/s, p50 and p99 per operation and side, and the median ratio over --rounds rounds in"
