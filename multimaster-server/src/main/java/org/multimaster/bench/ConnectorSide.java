@@ -36,7 +36,7 @@ final class ConnectorSide implements Side {
     ConnectorSide(DbConnector db) {
         this.db = db;
         this.masters = db.masters();
-        this.expiry = new Expiry(masters, EXPIRY, Duration.ofMinutes(5), List.of(), event -> {});
+        this.expiry = new Expiry(masters, EXPIRY, List.of(), event -> {});
     }
 
     @Override
@@ -45,13 +45,9 @@ final class ConnectorSide implements Side {
     }
 
     @Override
-    public long[] run(Workload.Batch batch) {
-        long[] nanos = new long[batch.size()];
-        for (int i = 0; i < nanos.length; i++) {
-            long id = batch.ids().get(i);
-            String name = batch.names().get(i);
-            long start = System.nanoTime();
-            switch (batch.op()) {
+    public long[] run(Workload.Batch batch) throws Exception {
+        return Side.timeEach(batch, (op, id, name) -> {
+            switch (op) {
                 case FIND_EXISTING, FIND_NEW -> masters.findMasterId(name).join();
                 case CHECK_IN, ACTIVATE -> masters.setMasterState(id, true).join();
                 case DEACTIVATE -> masters.setMasterState(id, false).join();
@@ -63,9 +59,7 @@ final class ConnectorSide implements Side {
                 case SWEEP -> expiry.sweep(-1);
                 case PRUNE -> masters.pruneMasters(PRUNE_AFTER).join();
             }
-            nanos[i] = System.nanoTime() - start;
-        }
-        return nanos;
+        });
     }
 
     @Override

@@ -7,6 +7,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -75,14 +76,10 @@ final class FloorSide implements Side {
     }
 
     @Override
-    public long[] run(Workload.Batch batch) throws SQLException {
+    public long[] run(Workload.Batch batch) throws Exception {
         Connection c = connection();
-        long[] nanos = new long[batch.size()];
-        for (int i = 0; i < nanos.length; i++) {
-            long id = batch.ids().get(i);
-            String name = batch.names().get(i);
-            long start = System.nanoTime();
-            switch (batch.op()) {
+        return Side.timeEach(batch, (op, id, name) -> {
+            switch (op) {
                 case FIND_EXISTING -> selectId(c, Workload.sha1(name));
                 case FIND_NEW -> register(c, name);
                 case CHECK_IN, ACTIVATE -> checkIn(c, id);
@@ -113,9 +110,7 @@ final class FloorSide implements Side {
                                     + " ORDER BY id",
                             now() - ConnectorSide.PRUNE_AFTER.toSeconds());
             }
-            nanos[i] = System.nanoTime() - start;
-        }
-        return nanos;
+        });
     }
 
     private String binaryName() {
@@ -210,10 +205,17 @@ final class FloorSide implements Side {
     private static int query(Connection c, String sql, Object... parameters) throws SQLException {
         try (PreparedStatement s = c.prepareStatement(sql)) {
             bind(s, parameters);
+            // Every column of every row is read and converted, as the connector does into its models.
             int rows = 0;
             try (ResultSet rs = s.executeQuery()) {
+                boolean masters = rs.getMetaData().getColumnCount() >= 4;
                 while (rs.next()) {
-                    rs.getObject(1);
+                    rs.getLong(1);
+                    if (masters) {
+                        rs.getString(2);
+                        rs.getInt(3);
+                        var unused = Instant.ofEpochSecond(rs.getLong(4));
+                    }
                     rows++;
                 }
             }

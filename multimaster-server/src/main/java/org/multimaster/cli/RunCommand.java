@@ -14,6 +14,7 @@ import org.multimaster.runtime.MasterRuntime;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -48,14 +49,8 @@ final class RunCommand extends DatabaseCommand {
             description = "How often to check in (e.g. 1s, 60s, 2m). Default: ${DEFAULT-VALUE}.")
     Duration heartbeat;
 
-    @Option(
-            names = "--expire",
-            paramLabel = "DURATION",
-            converter = DurationConverter.class,
-            defaultValue = "10m",
-            description = "How long a master may go without checking in before peers expire it; more than"
-                    + " twice --heartbeat. Default: ${DEFAULT-VALUE}.")
-    Duration expire;
+    @Mixin
+    ExpiryOptions expiry = new ExpiryOptions();
 
     @Option(
             names = "--clock",
@@ -84,7 +79,7 @@ final class RunCommand extends DatabaseCommand {
 
     @Override
     int execute() {
-        MasterRuntime.Builder.checkTiming(heartbeat, expire);
+        MasterRuntime.Builder.checkTiming(heartbeat, expiry.expire);
         // A daemon logs every lifecycle step; the one-shot commands only warnings (see LogConfigurator).
         if (LoggerFactory.getLogger("org.multimaster") instanceof ch.qos.logback.classic.Logger logger) {
             logger.setLevel(ch.qos.logback.classic.Level.INFO);
@@ -102,7 +97,8 @@ final class RunCommand extends DatabaseCommand {
             runtime = MasterRuntime.builder(db)
                     .name(masterName)
                     .heartbeatInterval(heartbeat)
-                    .expiry(expire)
+                    .expiry(expiry.expire)
+                    .forceShortExpiry(expiry.forceShortExpiry)
                     .schedulers(schedulers)
                     .changeSources(changeSources)
                     .events(event -> log.info(
@@ -111,8 +107,9 @@ final class RunCommand extends DatabaseCommand {
                             event.name(),
                             event.type().name().toLowerCase(java.util.Locale.ROOT)))
                     .housekeeping(master -> log.info(
-                            "housekeeping of master {} ('{}') done: its claims, builder registrations, worker"
-                                    + " connections and build request claims are released",
+                            "housekeeping of master {} ('{}') done: its claims, builder registrations and worker"
+                                    + " connections are released, its running builds ended as RETRY and its pending"
+                                    + " build requests released",
                             master.id(),
                             master.name()))
                     .build();

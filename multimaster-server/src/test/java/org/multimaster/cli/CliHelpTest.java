@@ -34,15 +34,17 @@ Commands:
   activate    Mark the master with id ID active and set its last_active to now
                 (a check-in).
   deactivate  Mark the master with id ID inactive and, in the same transaction,
-                release everything it owned: its schedulers, change sources,
-                builder registrations, worker connections and build request
-                claims (never its builds). Other masters then take its work
-                over.
+                clean up after it as a Buildbot master would: release its
+                schedulers, change sources, builder registrations, worker
+                connections and pending build requests, and end its running
+                builds as RETRY (completed builds stay). Other masters then
+                take its work over.
   expire      Mark inactive every active master that has not checked in for
-                longer than --expire, and clean up after each (its claims,
-                builder registrations, worker connections and build request
-                claims are released). Safe beside running masters: each master
-                is cleaned up exactly once.
+                longer than --expire, and clean up after each as a Buildbot
+                master would: its claims, builder registrations and worker
+                connections are released, its running builds end as RETRY and
+                its pending build requests are released to be built again. Safe
+                beside running masters: each master is cleaned up exactly once.
   prune       Delete the masters that have been inactive for longer than
                 --inactive-for and that nothing references any more. A master
                 that any build (or claim) still refers to is kept: builds are
@@ -166,10 +168,11 @@ does not exist) is an error, never created, since it cannot hold the master.
     void shouldPrintDeactivateHelp() {
         assertHelp("deactivate", """
 Usage: multimaster deactivate [-h] [--json] [--db=URL] ID
-Mark the master with id ID inactive and, in the same transaction, release
-everything it owned: its schedulers, change sources, builder registrations,
-worker connections and build request claims (never its builds). Other masters
-then take its work over.
+Mark the master with id ID inactive and, in the same transaction, clean up
+after it as a Buildbot master would: release its schedulers, change sources,
+builder registrations, worker connections and pending build requests, and end
+its running builds as RETRY (completed builds stay). Other masters then take
+its work over.
 Prints whether its state changed. Use it only for a master that is really
 stopped: a running master marks itself active again at its next check-in.
 Needs an existing database: a database without schema (or a SQLite file that
@@ -210,8 +213,9 @@ Run it while no master is running.
     @Test
     void shouldPrintRunHelp() {
         assertHelp("run", """
-Usage: multimaster run [-h] [--json] [--clock=app|database] [--db=URL]
-                       [--expire=DURATION] [--heartbeat=DURATION] [--name=NAME]
+Usage: multimaster run [-h] [--force-short-expiry] [--json]
+                       [--clock=app|database] [--db=URL] [--expire=DURATION]
+                       [--heartbeat=DURATION] [--name=NAME]
                        [--changesource=NAME]... [--scheduler=NAME]...
 Run one build master on the database: register, check in every --heartbeat,
 expire peers silent for longer than --expire (cleaning up after each exactly
@@ -233,8 +237,13 @@ Logs every step on stderr. Creates the schema if the database has none.
                              Default: $MULTIMASTER_DB, else sqlite:///state.
                                sqlite in the working directory.
       --expire=DURATION      How long a master may go without checking in
-                               before peers expire it; more than twice
-                               --heartbeat. Default: 10m.
+                               before it is expired. On a database that
+                               Buildbot created, more than 2m (Buildbot masters
+                               check in every 60 s). Default: 10m.
+      --force-short-expiry   Allow --expire of 2m or less on a database that
+                               Buildbot created: only when no Buildbot master
+                               uses it, or live Buildbot masters are expired
+                               and their builds ended.
   -h, --help                 Show this help and exit.
       --heartbeat=DURATION   How often to check in (e.g. 1s, 60s, 2m). Default:
                                60s.
@@ -250,22 +259,31 @@ Logs every step on stderr. Creates the schema if the database has none.
     @Test
     void shouldPrintExpireHelp() {
         assertHelp("expire", """
-Usage: multimaster expire [-h] [--json] [--db=URL] [--expire=DURATION]
+Usage: multimaster expire [-h] [--force-short-expiry] [--json] [--db=URL]
+                          [--expire=DURATION]
 Mark inactive every active master that has not checked in for longer than
---expire, and clean up after each (its claims, builder registrations, worker
-connections and build request claims are released). Safe beside running
-masters: each master is cleaned up exactly once.
+--expire, and clean up after each as a Buildbot master would: its claims,
+builder registrations and worker connections are released, its running builds
+end as RETRY and its pending build requests are released to be built again.
+Safe beside running masters: each master is cleaned up exactly once.
 Prints the masters this sweep expired.
-      --db=URL            Database URL: a Buildbot db_url or a JDBC URL, e.g.
-                            sqlite:///state.sqlite
-                            postgresql://user:pass@host/db
-                            mysql://user:pass@host/db
-                          Default: $MULTIMASTER_DB, else sqlite:///state.sqlite
-                            in the working directory.
-      --expire=DURATION   How long a master may go without checking in.
-                            Default: 10m.
-  -h, --help              Show this help and exit.
-      --json              Print JSON (keys sorted, as Buildbot's data API does).
+      --db=URL               Database URL: a Buildbot db_url or a JDBC URL, e.g.
+                               sqlite:///state.sqlite
+                               postgresql://user:pass@host/db
+                               mysql://user:pass@host/db
+                             Default: $MULTIMASTER_DB, else sqlite:///state.
+                               sqlite in the working directory.
+      --expire=DURATION      How long a master may go without checking in
+                               before it is expired. On a database that
+                               Buildbot created, more than 2m (Buildbot masters
+                               check in every 60 s). Default: 10m.
+      --force-short-expiry   Allow --expire of 2m or less on a database that
+                               Buildbot created: only when no Buildbot master
+                               uses it, or live Buildbot masters are expired
+                               and their builds ended.
+  -h, --help                 Show this help and exit.
+      --json                 Print JSON (keys sorted, as Buildbot's data API
+                               does).
 """);
     }
 

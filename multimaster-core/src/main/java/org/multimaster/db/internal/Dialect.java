@@ -60,6 +60,9 @@ abstract class Dialect {
     /** An expression for the database server's current time in whole epoch seconds. */
     abstract String currentEpochSeconds();
 
+    /** An expression for the database server's current time in epoch milliseconds, for skew checks. */
+    abstract String currentEpochMillis();
+
     /** A condition that is true when the parameter {@code ?} is a substring of the column, case-sensitively. */
     abstract String containsParameter(String column);
 
@@ -82,6 +85,11 @@ abstract class Dialect {
         @Override
         String currentEpochSeconds() {
             return "CAST(strftime('%s', 'now') AS INTEGER)";
+        }
+
+        @Override
+        String currentEpochMillis() {
+            return "CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)";
         }
 
         @Override
@@ -139,6 +147,11 @@ abstract class Dialect {
             // clock_timestamp(): it is volatile, so the planner could not use it in an index range.
             return "CAST(FLOOR(EXTRACT(EPOCH FROM statement_timestamp())) AS BIGINT)";
         }
+
+        @Override
+        String currentEpochMillis() {
+            return "CAST(FLOOR(EXTRACT(EPOCH FROM clock_timestamp()) * 1000) AS BIGINT)";
+        }
     }
 
     static final class MySqlDialect extends Dialect {
@@ -162,6 +175,11 @@ abstract class Dialect {
         @Override
         String currentEpochSeconds() {
             return "UNIX_TIMESTAMP()";
+        }
+
+        @Override
+        String currentEpochMillis() {
+            return "CAST(FLOOR(UNIX_TIMESTAMP(NOW(3)) * 1000) AS SIGNED)";
         }
 
         @Override

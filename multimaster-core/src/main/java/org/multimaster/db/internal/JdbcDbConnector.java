@@ -25,7 +25,8 @@ import org.multimaster.db.TimeSource;
 
 /**
  * The JDBC implementation of {@link DbConnector}: a HikariCP pool, one {@link SqlExecutor} whose
- * threads match the pool, and the connectors that share them. Thread-safe.
+ * threads match the pool, and the connectors that share them; plus, opened on first use, the lane
+ * reserved for check-ins (a pool of one connection and an executor of one thread). Thread-safe.
  */
 public final class JdbcDbConnector implements DbConnector {
 
@@ -39,7 +40,19 @@ public final class JdbcDbConnector implements DbConnector {
     private final JdbcMastersConnector masters;
     private final JdbcSchedulers schedulers;
     private final JdbcChangeSources changeSources;
+    private final Duration connectionTimeout;
+    private final Duration busyTimeout;
+    private final Object laneLock = new Object();
+    private @Nullable CheckInLane checkInLane;
     private final AtomicBoolean closed = new AtomicBoolean();
+
+    /** The reserved lane: its own pool and executor, so nothing else on this connector queues before it. */
+    private record CheckInLane(HikariDataSource dataSource, SqlExecutor sql, JdbcMastersConnector masters) {
+        void close() {
+            sql.close();
+            dataSource.close();
+        }
+    }
 
     private JdbcDbConnector(
             DatabaseUrl url,
@@ -48,14 +61,18 @@ public final class JdbcDbConnector implements DbConnector {
             HikariDataSource dataSource,
             Dialect dialect,
             Schema schema,
-            int threads) {
+            int threads,
+            Duration connectionTimeout,
+            Duration busyTimeout) {
         this.url = url;
+        this.connectionTimeout = connectionTimeout;
+        this.busyTimeout = busyTimeout;
         this.clock = clock;
         this.timeSource = timeSource;
         this.dialect = dialect;
         this.dataSource = dataSource;
         this.schema = schema;
-        this.sql = new SqlExecutor(dataSource, url, threads);
+        this.sql = new SqlExecutor(dataSource, url, threads, "multimaster-db");
         this.masters = new JdbcMastersConnector(sql, dialect, schema, new Now(timeSource, clock, dialect));
         this.schedulers = new JdbcSchedulers(JdbcComponents.schedulers(sql));
         this.changeSources = new JdbcChangeSources(JdbcComponents.changeSources(sql));
@@ -88,14 +105,16 @@ public final class JdbcDbConnector implements DbConnector {
             boolean migrate,
             @Nullable UnaryOperator<DataSource> physical) {
         Dialect dialect = Dialect.of(url.kind());
-        HikariDataSource dataSource = createPool(url, poolSize, connectionTimeout, busyTimeout, physical);
+        HikariDataSource dataSource =
+                createPool(url, "multimaster", poolSize, connectionTimeout, busyTimeout, physical);
         try {
             Schema schema = Schema.prepare(
                     dataSource,
                     dialect,
                     url,
-                    migrate ? () -> createPool(url, 2, connectionTimeout, busyTimeout, null) : null);
-            return new JdbcDbConnector(url, clock, timeSource, dataSource, dialect, schema, poolSize);
+                    migrate ? () -> createPool(url, "multimaster", 2, connectionTimeout, busyTimeout, null) : null);
+            return new JdbcDbConnector(
+                    url, clock, timeSource, dataSource, dialect, schema, poolSize, connectionTimeout, busyTimeout);
         } catch (SQLException e) {
             dataSource.close();
             String message = "cannot read the schema of " + url + ": " + SqlExecutor.describe(e);
@@ -110,12 +129,13 @@ public final class JdbcDbConnector implements DbConnector {
 
     private static HikariDataSource createPool(
             DatabaseUrl url,
+            String name,
             int poolSize,
             Duration connectionTimeout,
             Duration busyTimeout,
             @Nullable UnaryOperator<DataSource> physical) {
         HikariConfig config = new HikariConfig();
-        config.setPoolName("multimaster");
+        config.setPoolName(name);
         config.setJdbcUrl(url.jdbcUrl());
         url.user().ifPresent(config::setUsername);
         url.password().ifPresent(config::setPassword);
@@ -174,6 +194,23 @@ public final class JdbcDbConnector implements DbConnector {
     }
 
     @Override
+    public MastersConnector checkIns() {
+        synchronized (laneLock) {
+            if (closed.get()) {
+                throw new MultimasterException("the connector to " + url + " is closed");
+            }
+            if (checkInLane == null) {
+                HikariDataSource lanePool =
+                        createPool(url, "multimaster-checkin", 1, connectionTimeout, busyTimeout, null);
+                SqlExecutor laneSql = new SqlExecutor(lanePool, url, 1, "multimaster-checkin");
+                checkInLane = new CheckInLane(
+                        lanePool, laneSql, new JdbcMastersConnector(laneSql, dialect, schema, masters.now()));
+            }
+            return checkInLane.masters();
+        }
+    }
+
+    @Override
     public TimeSource timeSource() {
         return timeSource;
     }
@@ -182,9 +219,9 @@ public final class JdbcDbConnector implements DbConnector {
     public CompletableFuture<Instant> databaseNow() {
         return sql.autoCommit("read the database clock", connection -> {
             try (java.sql.Statement statement = connection.createStatement();
-                    java.sql.ResultSet rs = statement.executeQuery("SELECT " + dialect.currentEpochSeconds())) {
+                    java.sql.ResultSet rs = statement.executeQuery("SELECT " + dialect.currentEpochMillis())) {
                 rs.next();
-                return Instant.ofEpochSecond(rs.getLong(1));
+                return Instant.ofEpochMilli(rs.getLong(1));
             }
         });
     }
@@ -207,6 +244,11 @@ public final class JdbcDbConnector implements DbConnector {
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
+            synchronized (laneLock) {
+                if (checkInLane != null) {
+                    checkInLane.close();
+                }
+            }
             sql.close();
             dataSource.close();
         }

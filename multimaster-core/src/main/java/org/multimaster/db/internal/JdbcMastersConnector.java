@@ -170,6 +170,11 @@ final class JdbcMastersConnector implements MastersConnector {
                 .collect(Collectors.joining());
     }
 
+    /** Where this connector's "now" comes from; another connector on the same database shares it. */
+    Now now() {
+        return now;
+    }
+
     @Override
     public CompletableFuture<Long> findMasterId(String name) {
         NamedRows.requireName(name, "master");

@@ -40,11 +40,15 @@ public final class SqlExecutor implements AutoCloseable {
     private final DatabaseUrl url;
     private final ExecutorService executor;
 
-    SqlExecutor(DataSource dataSource, DatabaseUrl url, int threads) {
+    /**
+     * @param threads how many operations run at once; the pool should have as many connections
+     * @param threadName the prefix of the executor's thread names, e.g. {@code multimaster-db}
+     */
+    SqlExecutor(DataSource dataSource, DatabaseUrl url, int threads, String threadName) {
         this.dataSource = dataSource;
         this.url = url;
         this.executor = new ThreadPoolExecutor(
-                threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), namedDaemonThreads());
+                threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), namedDaemonThreads(threadName));
         ((ThreadPoolExecutor) executor).allowCoreThreadTimeOut(true);
     }
 
@@ -144,10 +148,10 @@ public final class SqlExecutor implements AutoCloseable {
         }
     }
 
-    private static ThreadFactory namedDaemonThreads() {
+    private static ThreadFactory namedDaemonThreads(String name) {
         AtomicInteger count = new AtomicInteger();
         return runnable -> {
-            Thread thread = new Thread(runnable, "multimaster-db-" + count.incrementAndGet());
+            Thread thread = new Thread(runnable, name + "-" + count.incrementAndGet());
             thread.setDaemon(true);
             return thread;
         };

@@ -137,6 +137,42 @@ public abstract class TestDatabase {
         };
     }
 
+    /**
+     * Whether {@link #lockRow} can lock one row and leave the others writable. SQLite cannot: a
+     * writer locks the whole database.
+     */
+    public boolean locksSingleRows() {
+        return kind != DatabaseKind.SQLITE;
+    }
+
+    /**
+     * Locks one row of {@code table} against writes until the returned handle is closed, as a slow
+     * transaction of another process would; other rows stay writable.
+     *
+     * @throws UnsupportedOperationException where {@link #locksSingleRows()} is false
+     */
+    public AutoCloseable lockRow(String table, long id) throws SQLException {
+        if (!locksSingleRows()) {
+            throw new UnsupportedOperationException(kind + " cannot lock a single row");
+        }
+        Connection connection = connect();
+        try {
+            connection.setAutoCommit(false);
+            try (Statement s = connection.createStatement()) {
+                s.executeQuery("SELECT id FROM " + table + " WHERE id = " + id + " FOR UPDATE")
+                        .close();
+            }
+        } catch (SQLException e) {
+            connection.close();
+            throw e;
+        }
+        return () -> {
+            try (connection) {
+                connection.rollback();
+            }
+        };
+    }
+
     @Override
     public String toString() {
         return kind.toString();
