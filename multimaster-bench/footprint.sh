@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Measures multimaster's footprint on this machine and prints it as JSON (for Report --footprint):
-#   - wall time of `multimaster list` (hyperfine): plain `java -jar`, then bin/multimaster without
-#     and with its AppCDS archive (C1 only and the serial collector in both);
+#   - wall and CPU time of `multimaster list` (hyperfine): plain `java -jar`, then bin/multimaster
+#     without and with its AppCDS archive (C1 only and the serial collector in both);
 #   - the daemon (`bin/multimaster run`, its default 64 MiB heap): start to first check-in, resident
 #     memory after IDLE seconds (default 600), CPU per heartbeat (heartbeat 1 s, over 60 s).
 # Usage: multimaster-bench/footprint.sh [IDLE_SECONDS] > footprint.json
@@ -26,20 +26,23 @@ db="sqlite:///$work/list.sqlite"
 "$mm" upgrade --db "$db" >/dev/null
 for i in $(seq 1 20); do "$mm" find "footprint-$i" --db "$db" >/dev/null; done
 
-hyperfine -N --warmup 3 --runs 20 --export-json "$work/plain.json" "java -jar $jar list --db $db" >&2
-MULTIMASTER_CDS=off hyperfine -N --warmup 3 --runs 20 --export-json "$work/c1.json" "$mm list --db $db" >&2
-hyperfine -N --warmup 3 --runs 20 --export-json "$work/cds.json" "$mm list --db $db" >&2
+hyperfine -N --warmup 2 --runs 10 --export-json "$work/plain.json" "java -jar $jar list --db $db" >&2
+MULTIMASTER_CDS=off hyperfine -N --warmup 2 --runs 10 --export-json "$work/c1.json" "$mm list --db $db" >&2
+hyperfine -N --warmup 2 --runs 10 --export-json "$work/cds.json" "$mm list --db $db" >&2
 
 # Start to first check-in: from the launch until the log says the master started (it logs that
 # right after its first check-in), five times.
 starts=()
 for i in 1 2 3 4 5; do
   rm -f "$work/start.sqlite"*
+  # A log of its own per start: a shared one could still hold the previous start's line when
+  # grep first reads it.
+  log="$work/start-$i.log"
   t0=$(date +%s%N)
-  "$mm" run --db "sqlite:///$work/start.sqlite" --name "start-$i" >/dev/null 2>"$work/start.log" &
+  "$mm" run --db "sqlite:///$work/start.sqlite" --name "start-$i" >/dev/null 2>"$log" &
   pid=$!
-  until grep -q "started: heartbeat" "$work/start.log"; do
-    kill -0 "$pid" 2>/dev/null || { cat "$work/start.log" >&2; exit 1; }
+  until grep -q "started: heartbeat" "$log" 2>/dev/null; do
+    kill -0 "$pid" 2>/dev/null || { cat "$log" >&2; exit 1; }
     sleep 0.01
   done
   t1=$(date +%s%N)
@@ -75,8 +78,11 @@ starts = [int(s) for s in sys.argv[8:]]
 def variant(name, path):
     r = json.load(open(f"{work}/{path}"))["results"][0]
     return {"name": name, "command": r["command"], "meanSeconds": r["mean"], "stddevSeconds": r["stddev"],
-            "medianSeconds": r["median"], "runs": len(r["times"])}
+            "medianSeconds": r["median"], "userSeconds": r["user"], "systemSeconds": r["system"],
+            "runs": len(r["times"])}
+load = open("/proc/loadavg").read().split()[:3]
 print(json.dumps({
+    "loadAverage": " ".join(load),
     "list": [variant("plain java -jar (before)", "plain.json"),
              variant("bin/multimaster, C1 + serial GC, no CDS", "c1.json"),
              variant("bin/multimaster, C1 + serial GC + AppCDS", "cds.json")],

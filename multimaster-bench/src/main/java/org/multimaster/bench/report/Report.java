@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 import org.multimaster.bench.Operation;
 import org.multimaster.bench.report.Charts.Point;
@@ -247,7 +248,7 @@ public final class Report {
                 }
                 JsonNode params = m.get("params");
                 int dead = params.get("dead").asInt();
-                double ours = median(m);
+                double ours = medianMicros(m);
                 JsonNode floor = find(run, "sweep", Operation.SWEEP, "floor", params);
                 JsonNode bb = find(run, "sweep", Operation.SWEEP, "buildbot", params);
                 double x = ratioWith(run, "sweep", Operation.SWEEP, "buildbot", "multimaster", 1, params);
@@ -257,14 +258,14 @@ public final class Report {
                         db,
                         dead,
                         num(ours),
-                        floor == null ? "" : num(median(floor)),
-                        bb == null ? "" : num(median(bb)),
+                        floor == null ? "" : num(medianMicros(floor)),
+                        bb == null ? "" : num(medianMicros(bb)),
                         times(x)));
                 for (var side : new String[] {"multimaster", "floor", "buildbot"}) {
                     JsonNode s = find(run, "sweep", Operation.SWEEP, side, params);
                     if (s != null) {
                         lines.computeIfAbsent(db + " " + side, k -> new ArrayList<>())
-                                .add(new Point(Math.max(dead, 1), median(s) / 1000));
+                                .add(new Point(Math.max(dead, 1), medianMicros(s) / 1000));
                     }
                 }
                 if (dead >= 10_000 && !db.equals("MariaDB")) {
@@ -340,9 +341,9 @@ public final class Report {
                         db,
                         n,
                         params.get("active").asInt(),
-                        num(median(m) / 1000),
-                        floor == null ? "" : num(median(floor) / 1000),
-                        bb == null ? "" : num(median(bb) / 1000),
+                        num(medianMicros(m) / 1000),
+                        floor == null ? "" : num(medianMicros(floor) / 1000),
+                        bb == null ? "" : num(medianMicros(bb) / 1000),
                         times(x)));
                 for (var side : new String[] {"multimaster", "floor", "buildbot"}) {
                     JsonNode s = find(run, "listing", op, side, params);
@@ -350,11 +351,11 @@ public final class Report {
                         lines.computeIfAbsent(
                                         db + " " + side + " " + (op == Operation.PAGE_ACTIVE ? "active" : "by name"),
                                         k -> new ArrayList<>())
-                                .add(new Point(n, median(s) / 1000));
+                                .add(new Point(n, medianMicros(s) / 1000));
                     }
                 }
                 if (op == Operation.PAGE_ACTIVE) {
-                    ourActivePage.put(n, median(m));
+                    ourActivePage.put(n, medianMicros(m));
                     if (n >= 100_000 && !db.equals("MariaDB")) {
                         target("page of 50 at 100,000 masters ≥ 100× faster than Buildbot", db, x, 100, true);
                     }
@@ -375,7 +376,8 @@ public final class Report {
         if (f == null) {
             return;
         }
-        md.append("### Footprint\n\n| measurement | value |\n|---|---|\n");
+        md.append("### Footprint\n\nLoad average when measured: "
+                + f.path("loadAverage").asText("not recorded") + " (2 cores).\n\n| measurement | value |\n|---|---|\n");
         Map<String, Double> listTimes = new LinkedHashMap<>();
         for (JsonNode variant : f.get("list")) {
             String name = variant.get("name").asText();
@@ -383,11 +385,14 @@ public final class Report {
             listTimes.put(name, mean * 1000);
             md.append(String.format(
                     Locale.ROOT,
-                    "| `multimaster list`, %s: mean ± σ (hyperfine, %d runs) | %.0f ± %.0f ms |%n",
+                    "| `multimaster list`, %s: wall time mean ± σ; CPU user + system (hyperfine, %d runs) |"
+                            + " %.0f ± %.0f ms; CPU %.0f + %.0f ms |%n",
                     name,
                     variant.get("runs").asInt(),
                     mean * 1000,
-                    variant.get("stddevSeconds").asDouble() * 1000));
+                    variant.get("stddevSeconds").asDouble() * 1000,
+                    variant.path("userSeconds").asDouble() * 1000,
+                    variant.path("systemSeconds").asDouble() * 1000));
         }
         JsonNode d = f.get("daemon");
         md.append(String.format(
@@ -479,46 +484,36 @@ public final class Report {
     }
 
     private @Nullable JsonNode measurement(JsonNode run, String scenario, Operation op, String side, int threads) {
-        for (JsonNode m : run.get("measurements")) {
-            if (m.get("scenario").asText().equals(scenario)
-                    && m.get("operation").asText().equals(op.name())
-                    && m.get("side").asText().equals(side)
-                    && m.get("threads").asInt() == threads) {
-                return m;
-            }
-        }
-        return null;
+        return first(
+                run.get("measurements"),
+                scenario,
+                op,
+                m -> m.get("side").asText().equals(side) && m.get("threads").asInt() == threads);
     }
 
     private @Nullable JsonNode find(JsonNode run, String scenario, Operation op, String side, JsonNode params) {
-        for (JsonNode m : run.get("measurements")) {
-            if (m.get("scenario").asText().equals(scenario)
-                    && m.get("operation").asText().equals(op.name())
-                    && m.get("side").asText().equals(side)
-                    && m.get("params").equals(params)) {
-                return m;
-            }
-        }
-        return null;
+        return first(
+                run.get("measurements"),
+                scenario,
+                op,
+                m -> m.get("side").asText().equals(side) && m.get("params").equals(params));
     }
 
+    /** The median ratio of two sides, for the given callers (the larger of the two sides' counts). */
     private double ratio(
             JsonNode run, String scenario, Operation op, String numerator, String denominator, int threads) {
-        for (JsonNode r : run.get("ratios")) {
-            if (r.get("scenario").asText().equals(scenario)
-                    && r.get("operation").asText().equals(op.name())
-                    && r.get("numerator").asText().equals(numerator)
-                    && r.get("denominator").asText().equals(denominator)
-                    && Math.max(
-                                    r.get("numeratorThreads").asInt(),
-                                    r.get("denominatorThreads").asInt())
-                            == threads) {
-                return r.get("median").asDouble();
-            }
-        }
-        return Double.NaN;
+        return median(first(
+                run.get("ratios"),
+                scenario,
+                op,
+                r -> sides(r, numerator, denominator)
+                        && Math.max(
+                                        r.get("numeratorThreads").asInt(),
+                                        r.get("denominatorThreads").asInt())
+                                == threads));
     }
 
+    /** The median ratio of two sides on the given data size. */
     private double ratioWith(
             JsonNode run,
             String scenario,
@@ -527,20 +522,36 @@ public final class Report {
             String denominator,
             int threads,
             JsonNode params) {
-        for (JsonNode r : run.get("ratios")) {
-            if (r.get("scenario").asText().equals(scenario)
-                    && r.get("operation").asText().equals(op.name())
-                    && r.get("numerator").asText().equals(numerator)
-                    && r.get("denominator").asText().equals(denominator)
-                    && r.get("params").equals(params)) {
-                return r.get("median").asDouble();
+        return median(first(
+                run.get("ratios"),
+                scenario,
+                op,
+                r -> sides(r, numerator, denominator) && r.get("params").equals(params)));
+    }
+
+    private static boolean sides(JsonNode ratio, String numerator, String denominator) {
+        return ratio.get("numerator").asText().equals(numerator)
+                && ratio.get("denominator").asText().equals(denominator);
+    }
+
+    private static double median(@Nullable JsonNode ratio) {
+        return ratio == null ? Double.NaN : ratio.get("median").asDouble();
+    }
+
+    /** The first element of {@code nodes} of the scenario and operation that {@code also} accepts. */
+    private static @Nullable JsonNode first(JsonNode nodes, String scenario, Operation op, Predicate<JsonNode> also) {
+        for (JsonNode n : nodes) {
+            if (n.get("scenario").asText().equals(scenario)
+                    && n.get("operation").asText().equals(op.name())
+                    && also.test(n)) {
+                return n;
             }
         }
-        return Double.NaN;
+        return null;
     }
 
     /** The median over the rounds of the mean time per call, in µs. */
-    private static double median(JsonNode measurement) {
+    private static double medianMicros(JsonNode measurement) {
         List<Double> values = new ArrayList<>();
         measurement.get("perCallMicros").forEach(v -> values.add(v.asDouble()));
         values.sort(Double::compare);
