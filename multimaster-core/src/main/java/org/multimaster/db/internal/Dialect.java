@@ -42,8 +42,7 @@ abstract class Dialect {
      * is missing; exactly one of several concurrent callers may read 0. Empty where the database
      * cannot return a row's previous values.
      *
-     * @param now the SQL for "now", which the statement holds twice; its {@code ?}s come before the
-     *     master id's
+     * @param now the SQL for "now"; a {@code ?} in it comes before the master id's
      */
     Optional<String> checkInReturningPreviousState(String now) {
         return Optional.empty();
@@ -119,9 +118,7 @@ abstract class Dialect {
             // RETURNING shows the new row; the joined subquery shows the old one. Its FOR UPDATE is what
             // keeps exactly-once: in READ COMMITTED a second caller waits for the first one's row lock
             // and then reads the row as the first one left it (active = 1), not its own older snapshot.
-            // A check-in of an active master never moves last_active back (see JdbcMastersConnector.LATEST).
-            return Optional.of("UPDATE masters SET active = 1, last_active = CASE WHEN previous.active <> 0"
-                    + " AND masters.last_active > " + now + " THEN masters.last_active ELSE " + now + " END"
+            return Optional.of("UPDATE masters SET active = 1, last_active = " + now
                     + " FROM (SELECT id, active FROM masters WHERE id = ? FOR UPDATE) AS previous"
                     + " WHERE masters.id = previous.id RETURNING previous.active");
         }

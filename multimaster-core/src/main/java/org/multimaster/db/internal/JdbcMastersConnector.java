@@ -104,14 +104,6 @@ final class JdbcMastersConnector implements MastersConnector {
             new MasterStatement("DELETE FROM scheduler_masters WHERE masterid = ?", "scheduler_masters"),
             new MasterStatement("DELETE FROM changesource_masters WHERE masterid = ?", "changesource_masters"));
 
-    /**
-     * The {@code last_active} a check-in of an active master writes: now, unless the row holds a later
-     * time. "Now" is bound before the statement runs, and a check-in that waited for a lock (a locked
-     * table, another SQLite writer) must not overwrite a later one with its older time when it finally
-     * runs: SQLite's busy handler wakes waiting writers in no particular order.
-     */
-    static final String LATEST = "CASE WHEN last_active > %s THEN last_active ELSE %s END";
-
     /** Step 1 of a deactivation: only the caller whose statement matches the row changes the state. */
     private static final String DEACTIVATE = "UPDATE masters SET active = 0 WHERE id = ? AND active <> 0";
 
@@ -216,15 +208,15 @@ final class JdbcMastersConnector implements MastersConnector {
         Optional<String> returning = dialect.checkInReturningPreviousState(now.sql());
         if (returning.isPresent()) {
             try (PreparedStatement update = connection.prepareStatement(returning.get())) {
-                update.setLong(now.bind(update, now.bind(update, 1)), masterId);
+                update.setLong(now.bind(update, 1), masterId);
                 try (ResultSet rs = update.executeQuery()) {
                     return rs.next() && rs.getInt(1) == 0;
                 }
             }
         }
-        try (PreparedStatement checkIn = connection.prepareStatement("UPDATE masters SET last_active = "
-                + LATEST.formatted(now.sql(), now.sql()) + " WHERE id = ? AND active = 1")) {
-            checkIn.setLong(now.bind(checkIn, now.bind(checkIn, 1)), masterId);
+        try (PreparedStatement checkIn = connection.prepareStatement(
+                "UPDATE masters SET last_active = " + now.sql() + " WHERE id = ? AND active = 1")) {
+            checkIn.setLong(now.bind(checkIn, 1), masterId);
             if (checkIn.executeUpdate() > 0) {
                 return false;
             }
