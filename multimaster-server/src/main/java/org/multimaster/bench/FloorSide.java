@@ -9,10 +9,12 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 import org.multimaster.db.DatabaseKind;
@@ -23,7 +25,9 @@ import org.multimaster.db.DatabaseUrl;
  * through plain JDBC on one auto-commit connection per calling thread, with no pool, executor or
  * framework. Each call prepares its statement, as the connector does (the drivers cache them).
  *
- * <p>Thread-safe: each calling thread gets its own connection.
+ * <p>Thread-safe: each batch runs on a connection of its own, taken from the idle ones (or opened)
+ * and given back when the batch ends, so concurrent batches never share one and the number of
+ * connections never exceeds the number of concurrent callers.
  */
 final class FloorSide implements Side {
 
@@ -32,14 +36,20 @@ final class FloorSide implements Side {
     private final DatabaseUrl url;
     private final Clock clock;
     private final List<Connection> opened = new CopyOnWriteArrayList<>();
-    private final ThreadLocal<Connection> connections = new ThreadLocal<>();
+    private final Deque<Connection> idle = new ConcurrentLinkedDeque<>();
     private final List<String> linkTables;
     private final String unreferenced;
 
     FloorSide(DatabaseUrl url, Clock clock) throws SQLException {
         this.url = url;
         this.clock = clock;
-        Set<String> tables = tables(connection());
+        Connection first = borrow();
+        Set<String> tables;
+        try {
+            tables = tables(first);
+        } finally {
+            idle.push(first);
+        }
         // The same link tables as the connector deletes from, children first.
         List<String> links = new ArrayList<>();
         if (tables.contains("configured_workers") && tables.contains("builder_masters")) {
@@ -77,7 +87,15 @@ final class FloorSide implements Side {
 
     @Override
     public long[] run(Workload.Batch batch) throws Exception {
-        Connection c = connection();
+        Connection c = borrow();
+        try {
+            return timeEach(c, batch);
+        } finally {
+            idle.push(c);
+        }
+    }
+
+    private long[] timeEach(Connection c, Workload.Batch batch) throws Exception {
         return Side.timeEach(batch, (op, id, name) -> {
             switch (op) {
                 case FIND_EXISTING -> selectId(c, Workload.sha1(name));
@@ -240,11 +258,10 @@ final class FloorSide implements Side {
         return clock.instant().getEpochSecond();
     }
 
-    private Connection connection() throws SQLException {
-        Connection c = connections.get();
+    private Connection borrow() throws SQLException {
+        Connection c = idle.poll();
         if (c == null) {
             c = Workload.connect(url);
-            connections.set(c);
             opened.add(c);
         }
         return c;

@@ -121,14 +121,6 @@ final class Charts {
         ChartUtils.saveChartAsPNG(file.toFile(), chart, WIDTH, HEIGHT);
     }
 
-    /** Plain bars for a few values (e.g. before/after), linear axis. */
-    static void simpleBars(
-            Path file, String title, String valueLabel, Map<String, Double> values, double target, String targetLabel)
-            throws IOException {
-        bars(file, title, valueLabel, Map.of(valueLabel, values), false, target, targetLabel);
-        // single-series charts need no legend
-    }
-
     /** A base-10 log axis with a labelled tick per decade, written as plain numbers. */
     private static LogAxis logAxis(String label, double smallest) {
         LogAxis axis = new LogAxis(label);
