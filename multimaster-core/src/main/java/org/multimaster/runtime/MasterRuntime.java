@@ -3,6 +3,7 @@ package org.multimaster.runtime;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
@@ -74,6 +75,8 @@ public final class MasterRuntime implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(MasterRuntime.class);
     private static final int SKEW_CHECK_EVERY = 10;
+    /** How long after a whole second a check-in is sent; see {@link #scheduleTick}. */
+    private static final Duration TICK_PHASE = Duration.ofMillis(20);
 
     private final DbConnector db;
     private final MastersConnector masters;
@@ -86,6 +89,7 @@ public final class MasterRuntime implements AutoCloseable {
     private final EventDispatcher dispatcher = new EventDispatcher();
     private final Claims claims;
     private final OutageFence fence;
+    private final CheckIns checkIns;
     private final Expiry expirer;
 
     private final AtomicBoolean started = new AtomicBoolean();
@@ -94,8 +98,6 @@ public final class MasterRuntime implements AutoCloseable {
     private final AtomicLong housekeepingRuns = new AtomicLong();
     private volatile long masterId = -1;
     private volatile boolean believedActive;
-
-    private final CheckIns checkIns;
 
     /** Guards the threads and the skew below; never held while waiting for the database. */
     private final Object state = new Object();
@@ -164,7 +166,7 @@ public final class MasterRuntime implements AutoCloseable {
         log.info("master {} ('{}'): {} peers expired; checking in", masterId, name, expired.size());
         if (!Await.await(checkIns.send(), timeout)) {
             throw new MultimasterException(
-                    "master " + masterId + " ('" + name + "') could not check in at startup;" + " see the log above");
+                    "master " + masterId + " ('" + name + "') could not check in at startup; see the log above");
         }
         log.info(
                 "master {} ('{}'): active; claiming {} components",
@@ -387,9 +389,33 @@ public final class MasterRuntime implements AutoCloseable {
         if (deadline != null) {
             armFence(deadline);
         }
-        long millis = interval.toMillis();
-        // tick() never blocks and catches everything; close() stops it by shutting the executor down.
-        var unused = heartbeat.scheduleAtFixedRate(this::tick, millis, millis, TimeUnit.MILLISECONDS);
+        scheduleTick(heartbeat);
+    }
+
+    /**
+     * Schedules the next beat one interval from now. When the interval is whole seconds, beats fall
+     * just after a second begins: {@code last_active} records only the second, so a check-in sent
+     * late in a second gives the outage fence almost a second less (see {@link OutageFence}), and
+     * with a short expiry the fence would then fall between two check-ins that both succeed. Each
+     * beat is placed by the runtime's clock from the time it ran, so the phase cannot drift away.
+     */
+    private void scheduleTick(ScheduledExecutorService heartbeat) {
+        Instant now = clock.instant();
+        Instant at = now.plus(interval);
+        if (interval.toMillis() % 1000 == 0) {
+            at = at.truncatedTo(ChronoUnit.SECONDS).plus(TICK_PHASE);
+        }
+        try {
+            var unused = heartbeat.schedule(
+                    () -> {
+                        tick();
+                        scheduleTick(heartbeat);
+                    },
+                    Duration.between(now, at).toMillis(),
+                    TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // closed: no more beats
+        }
     }
 
     private void stopThreads() {

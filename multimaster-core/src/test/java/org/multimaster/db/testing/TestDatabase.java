@@ -1,6 +1,7 @@
 package org.multimaster.db.testing;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.multimaster.db.testing.TestEnvironment.env;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -90,7 +91,7 @@ public abstract class TestDatabase {
             wipe();
         } catch (SQLException e) {
             String how = "start it (see .ci/run) to run this suite";
-            if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+            if (TestEnvironment.inCi()) {
                 throw new AssertionError(kind + " test database is unreachable in CI: " + e.getMessage(), e);
             }
             assumeTrue(false, kind + " is not reachable (" + e.getMessage() + "): " + how);
@@ -176,11 +177,6 @@ public abstract class TestDatabase {
     @Override
     public String toString() {
         return kind.toString();
-    }
-
-    private static String env(String name, String fallback) {
-        String value = System.getenv(name);
-        return value == null || value.isBlank() ? fallback : value;
     }
 
     private static final class Sqlite extends TestDatabase {
