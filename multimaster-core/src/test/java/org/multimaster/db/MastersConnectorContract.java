@@ -557,32 +557,7 @@ abstract class MastersConnectorContract {
      * connector opens, because it detects tables when it opens.
      */
     void createOptionalBuildbotLinkTables() {
-        raw.execute(
-                "CREATE TABLE builder_masters (id INTEGER NOT NULL PRIMARY KEY, builderid INTEGER NOT NULL,"
-                        + " masterid INTEGER NOT NULL)",
-                "CREATE UNIQUE INDEX builder_masters_identity ON builder_masters (builderid, masterid)",
-                "CREATE TABLE configured_workers (id INTEGER NOT NULL PRIMARY KEY,"
-                        + " buildermasterid INTEGER NOT NULL, workerid INTEGER NOT NULL)",
-                "CREATE TABLE connected_workers (id INTEGER NOT NULL PRIMARY KEY, masterid INTEGER NOT NULL,"
-                        + " workerid INTEGER NOT NULL)",
-                "CREATE TABLE buildrequest_claims (brid INTEGER NOT NULL, masterid INTEGER NOT NULL,"
-                        + " claimed_at INTEGER NOT NULL)",
-                "CREATE UNIQUE INDEX brids ON buildrequest_claims (brid)",
-                "CREATE TABLE builds (id INTEGER NOT NULL PRIMARY KEY, number INTEGER NOT NULL,"
-                        + " builderid INTEGER NOT NULL, buildrequestid INTEGER NOT NULL, workerid INTEGER,"
-                        + " masterid INTEGER NOT NULL, started_at INTEGER NOT NULL, complete_at INTEGER,"
-                        + " state_string TEXT, results INTEGER)",
-                "CREATE TABLE buildrequests (id INTEGER NOT NULL PRIMARY KEY, buildsetid INTEGER NOT NULL,"
-                        + " builderid INTEGER NOT NULL, priority INTEGER NOT NULL DEFAULT 0, complete INTEGER"
-                        + " DEFAULT 0, results SMALLINT, submitted_at INTEGER NOT NULL, complete_at INTEGER,"
-                        + " waited_for SMALLINT DEFAULT 0)",
-                "CREATE TABLE steps (id INTEGER NOT NULL PRIMARY KEY, number INTEGER NOT NULL,"
-                        + " name VARCHAR(50) NOT NULL, buildid INTEGER NOT NULL, started_at INTEGER,"
-                        + " complete_at INTEGER, state_string TEXT NOT NULL, results INTEGER,"
-                        + " urls_json TEXT NOT NULL, hidden SMALLINT NOT NULL DEFAULT 0)",
-                "CREATE TABLE logs (id INTEGER NOT NULL PRIMARY KEY, name TEXT NOT NULL,"
-                        + " slug VARCHAR(50) NOT NULL, stepid INTEGER NOT NULL, complete SMALLINT NOT NULL,"
-                        + " num_lines INTEGER NOT NULL, type VARCHAR(1) NOT NULL)");
+        raw.createOptionalBuildbotTables();
     }
 
     void insertBuildRequest(long id, boolean complete) {

@@ -31,6 +31,7 @@ import picocli.CommandLine.Spec;
             ExpireCommand.class,
             PruneCommand.class,
             UpgradeCommand.class,
+            BenchCommand.class,
         },
         footer = {
             "",

@@ -80,7 +80,7 @@ final class RunCommand extends DatabaseCommand {
     @Override
     int execute() {
         MasterRuntime.Builder.checkTiming(heartbeat, expiry.expire);
-        // A daemon logs every lifecycle step; the one-shot commands only warnings (see logback.xml).
+        // A daemon logs every lifecycle step; the one-shot commands only warnings (see LogConfigurator).
         if (LoggerFactory.getLogger("org.multimaster") instanceof ch.qos.logback.classic.Logger logger) {
             logger.setLevel(ch.qos.logback.classic.Level.INFO);
         }

@@ -59,6 +59,9 @@ Commands:
   upgrade     Create multimaster's schema if the database has none, or upgrade
                 it to the current version; a database that Buildbot created is
                 left as it is.
+  bench       Benchmark every masters operation on a scratch database, side by
+                side with the fewest plain-JDBC statements doing the same work
+                (the floor) and with real Buildbot's connector.
 
 Every command takes --db URL, --json and --help, before or after its name.
 Exit codes: 0 success, 1 master not found, 2 bad usage or input, 3 database

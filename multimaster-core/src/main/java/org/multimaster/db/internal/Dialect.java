@@ -3,6 +3,7 @@ package org.multimaster.db.internal;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Optional;
 import org.multimaster.db.DatabaseKind;
 
 /**
@@ -59,6 +60,26 @@ abstract class Dialect {
     /** The most bytes (UTF-8) a name column of Buildbot's tables holds. */
     long maxNameBytes() {
         return Long.MAX_VALUE;
+    }
+
+    /**
+     * The one statement that checks the master {@code ?} in ({@code active = 1}, {@code last_active =
+     * now}) and returns one row holding the {@code active} value it had before, none if the master
+     * is missing; exactly one of several concurrent callers may read 0. Empty where the database
+     * cannot return a row's previous values.
+     *
+     * @param now the SQL for "now"; a {@code ?} in it comes before the master id's
+     */
+    Optional<String> checkInReturningPreviousState(String now) {
+        return Optional.empty();
+    }
+
+    /**
+     * Whether one statement can run several data-modifying statements in {@code WITH} clauses,
+     * all on the snapshot taken when it starts.
+     */
+    boolean hasDataModifyingCtes() {
+        return false;
     }
 
     /** An expression for the database server's current time in whole epoch seconds. */
@@ -147,6 +168,21 @@ abstract class Dialect {
         @Override
         String migrationLocation() {
             return "classpath:org/multimaster/db/migration/postgresql";
+        }
+
+        @Override
+        Optional<String> checkInReturningPreviousState(String now) {
+            // RETURNING shows the new row; the joined subquery shows the old one. Its FOR UPDATE is what
+            // keeps exactly-once: in READ COMMITTED a second caller waits for the first one's row lock
+            // and then reads the row as the first one left it (active = 1), not its own older snapshot.
+            return Optional.of("UPDATE masters SET active = 1, last_active = " + now
+                    + " FROM (SELECT id, active FROM masters WHERE id = ? FOR UPDATE) AS previous"
+                    + " WHERE masters.id = previous.id RETURNING previous.active");
+        }
+
+        @Override
+        boolean hasDataModifyingCtes() {
+            return true;
         }
 
         @Override

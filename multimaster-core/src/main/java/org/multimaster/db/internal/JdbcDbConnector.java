@@ -3,6 +3,7 @@ package org.multimaster.db.internal;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.pool.HikariPool;
+import com.zaxxer.hikari.util.DriverDataSource;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -10,7 +11,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
+import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 import org.multimaster.db.ChangeSourcesConnector;
 import org.multimaster.db.DatabaseKind;
@@ -88,14 +91,32 @@ public final class JdbcDbConnector implements DbConnector {
             Duration connectionTimeout,
             Duration busyTimeout,
             boolean migrate) {
+        return open(url, clock, timeSource, poolSize, connectionTimeout, busyTimeout, migrate, null);
+    }
+
+    /**
+     * Opens a connector whose pool takes its physical connections from {@code physical} applied to the
+     * driver's data source, when given: tests wrap it to count the statements and round trips of
+     * each operation (migrations keep the plain driver).
+     */
+    static DbConnector open(
+            DatabaseUrl url,
+            Clock clock,
+            TimeSource timeSource,
+            int poolSize,
+            Duration connectionTimeout,
+            Duration busyTimeout,
+            boolean migrate,
+            @Nullable UnaryOperator<DataSource> physical) {
         Dialect dialect = Dialect.of(url.kind());
-        HikariDataSource dataSource = createPool(url, poolSize, connectionTimeout, busyTimeout);
+        HikariDataSource dataSource =
+                createPool(url, "multimaster", poolSize, connectionTimeout, busyTimeout, physical);
         try {
             Schema schema = Schema.prepare(
                     dataSource,
                     dialect,
                     url,
-                    migrate ? () -> createPool(url, 2, connectionTimeout, busyTimeout) : null);
+                    migrate ? () -> createPool(url, "multimaster", 2, connectionTimeout, busyTimeout, null) : null);
             return new JdbcDbConnector(
                     url, clock, timeSource, dataSource, dialect, schema, poolSize, connectionTimeout, busyTimeout);
         } catch (SQLException e) {
@@ -111,12 +132,12 @@ public final class JdbcDbConnector implements DbConnector {
     }
 
     private static HikariDataSource createPool(
-            DatabaseUrl url, int poolSize, Duration connectionTimeout, Duration busyTimeout) {
-        return createPool(url, "multimaster", poolSize, connectionTimeout, busyTimeout);
-    }
-
-    private static HikariDataSource createPool(
-            DatabaseUrl url, String name, int poolSize, Duration connectionTimeout, Duration busyTimeout) {
+            DatabaseUrl url,
+            String name,
+            int poolSize,
+            Duration connectionTimeout,
+            Duration busyTimeout,
+            @Nullable UnaryOperator<DataSource> physical) {
         HikariConfig config = new HikariConfig();
         config.setPoolName(name);
         config.setJdbcUrl(url.jdbcUrl());
@@ -138,6 +159,17 @@ public final class JdbcDbConnector implements DbConnector {
             }
             config.addDataSourceProperty("transaction_mode", "IMMEDIATE");
             config.addDataSourceProperty("foreign_keys", "true");
+        }
+        if (physical != null) {
+            config.setDataSource(physical.apply(new DriverDataSource(
+                    url.jdbcUrl(),
+                    null,
+                    config.getDataSourceProperties(),
+                    url.user().orElse(null),
+                    url.password().orElse(null))));
+            config.setJdbcUrl(null);
+            config.setUsername(null);
+            config.setPassword(null);
         }
         try {
             return new HikariDataSource(config);
@@ -196,7 +228,8 @@ public final class JdbcDbConnector implements DbConnector {
                 throw new MultimasterException("the connector to " + url + " is closed");
             }
             if (checkInLane == null) {
-                HikariDataSource lanePool = createPool(url, "multimaster-checkin", 1, connectionTimeout, busyTimeout);
+                HikariDataSource lanePool =
+                        createPool(url, "multimaster-checkin", 1, connectionTimeout, busyTimeout, null);
                 SqlExecutor laneSql = new SqlExecutor(lanePool, url, dialect, 1, "multimaster-checkin");
                 checkInLane = new CheckInLane(
                         lanePool, laneSql, new JdbcMastersConnector(laneSql, dialect, schema, masters.now()));

@@ -24,25 +24,42 @@ import org.multimaster.db.ResultSpec;
  * <p>Registration ({@link #findMasterId}) is {@link NamedRows#findOrInsert}, shared with schedulers
  * and change sources; a new master is inserted inactive with {@code last_active} = now.
  *
- * <p>State change ({@link #setMasterState}), one transaction:
+ * <p>Check-in and activation ({@code setMasterState(id, true)}), with auto-commit, in as few round
+ * trips as the database allows, each {@code UPDATE} atomic on its row:
  *
  * <ol>
- *   <li>lock the master's row ({@code SELECT … FOR UPDATE}; on SQLite the {@code IMMEDIATE}
- *       transaction holds the database's write lock), so concurrent callers on the same master run
- *       one after the other and each sees the state the previous one left;
- *   <li>if there is no row, write nothing and return false;
- *   <li>when deactivating, delete the master's rows from every link table the database has, and
- *       release its claims on build requests that are not complete (claims on completed requests
- *       are history and stay);
- *   <li>write the new state with an {@code UPDATE} that matches only a row in the other state
- *       (and, when activating, set {@code last_active} = now either way);
- *   <li>when that deactivation changed the state (this caller won), finish the master's running
- *       builds as Buildbot's housekeeping does: logs of its unfinished steps complete, the steps and
- *       then the builds {@code RETRY} with {@code complete_at} = now;
- *   <li>return whether the {@code UPDATE} of step 4 matched a row, i.e. whether the state changed;
- *       on MyISAM tables (Buildbot's MySQL default), where step 1 locks nothing, the single atomic
- *       {@code UPDATE} still lets exactly one caller win.
+ *   <li>on PostgreSQL, one statement: an {@code UPDATE} joined to its own row read {@code FOR UPDATE}
+ *       sets {@code active = 1, last_active = now} and returns the state the row had; a concurrent
+ *       caller waits for the row lock and then reads the state this one left, so exactly one sees
+ *       the change. No row (a missing master): false, nothing written;
+ *   <li>elsewhere, {@code UPDATE … SET last_active = now WHERE id = ? AND active = 1}: one
+ *       statement checks an active master in and returns false;
+ *   <li>if it matched nothing, {@code UPDATE … SET active = 1, last_active = now WHERE id = ? AND
+ *       active = 0}: whoever matches the row changed the state and returns true. Matching nothing
+ *       means the master is missing, or a concurrent caller activated it between the two
+ *       statements; that caller reported the change and wrote {@code last_active}, so this one
+ *       returns false. On MyISAM tables (Buildbot's MySQL default), without transactions or row
+ *       locks, each {@code UPDATE} is still atomic, so exactly one caller wins.
  * </ol>
+ *
+ * <p>Deactivation ({@code setMasterState(id, false)}), all of it or nothing:
+ *
+ * <ol>
+ *   <li>{@code UPDATE masters SET active = 0 WHERE id = ? AND active <> 0}: the caller whose
+ *       statement matches the row changed the state (won); a concurrent one waits for the row lock
+ *       and then matches nothing;
+ *   <li>delete the master's rows from every link table the database has, and release its claims on
+ *       build requests that are not complete (claims on completed requests are history and stay),
+ *       whether or not the state changed, so stale links of an inactive master go too;
+ *   <li>if this caller won, finish the master's running builds as Buildbot's housekeeping does:
+ *       logs of its unfinished steps complete, the steps and then the builds {@code RETRY} with
+ *       {@code complete_at} = now;
+ *   <li>return whether step 1 changed the state.
+ * </ol>
+ *
+ * On PostgreSQL the steps are one statement (data-modifying {@code WITH} clauses, which all read
+ * the snapshot taken before any of them ran, so logs and steps are found as step 3 describes), one
+ * round trip; elsewhere they are one transaction.
  *
  * <p>Buildbot does the same housekeeping in many transactions after the state change; here it
  * commits with the state change or not at all, so a crash halfway cannot leave a master inactive
@@ -86,6 +103,9 @@ final class JdbcMastersConnector implements MastersConnector {
                     "DELETE FROM buildrequest_claims WHERE masterid = ?", "buildrequest_claims", "!buildrequests"),
             new MasterStatement("DELETE FROM scheduler_masters WHERE masterid = ?", "scheduler_masters"),
             new MasterStatement("DELETE FROM changesource_masters WHERE masterid = ?", "changesource_masters"));
+
+    /** Step 1 of a deactivation: only the caller whose statement matches the row changes the state. */
+    private static final String DEACTIVATE = "UPDATE masters SET active = 0 WHERE id = ? AND active <> 0";
 
     /** Buildbot's {@code RETRY} result code. */
     static final int RETRY = 5;
@@ -163,42 +183,79 @@ final class JdbcMastersConnector implements MastersConnector {
 
     @Override
     public CompletableFuture<Boolean> setMasterState(long masterId, boolean active) {
-        return sql.transaction("mark master " + masterId + (active ? " active" : " inactive"), connection -> {
-            if (!lockRow(connection, masterId)) {
-                return false;
-            }
-            // The result comes from the row count of an UPDATE that matches only a row in the other
-            // state, not from the state read above: on MySQL tables that Buildbot created (MyISAM by
-            // default) there are no transactions and FOR UPDATE locks nothing, but each UPDATE is
-            // atomic, so exactly one concurrent caller still sees the change.
-            if (active) {
-                int changed;
-                try (PreparedStatement update = connection.prepareStatement(
-                        "UPDATE masters SET active = 1, last_active = " + now.sql() + " WHERE id = ? AND active = 0")) {
-                    update.setLong(now.bind(update, 1), masterId);
-                    changed = update.executeUpdate();
-                }
-                if (changed == 0) {
-                    try (PreparedStatement checkIn = connection.prepareStatement(
-                            "UPDATE masters SET last_active = " + now.sql() + " WHERE id = ?")) {
-                        checkIn.setLong(now.bind(checkIn, 1), masterId);
-                        checkIn.executeUpdate();
-                    }
-                }
-                return changed > 0;
-            }
-            runForMaster(connection, linkDeletes, masterId);
+        String what = "mark master " + masterId + (active ? " active" : " inactive");
+        if (active) {
+            return sql.autoCommit(what, connection -> activate(connection, masterId));
+        }
+        if (dialect.hasDataModifyingCtes()) {
+            return sql.autoCommit(what, connection -> deactivateInOneStatement(connection, masterId));
+        }
+        return sql.transaction(what, connection -> {
             boolean changed;
-            try (PreparedStatement update =
-                    connection.prepareStatement("UPDATE masters SET active = 0 WHERE id = ? AND active <> 0")) {
+            try (PreparedStatement update = connection.prepareStatement(DEACTIVATE)) {
                 update.setLong(1, masterId);
                 changed = update.executeUpdate() > 0;
             }
+            runForMaster(connection, linkDeletes, masterId);
             if (changed) {
                 runForMaster(connection, finishBuilds, masterId);
             }
             return changed;
         });
+    }
+
+    private boolean activate(Connection connection, long masterId) throws SQLException {
+        Optional<String> returning = dialect.checkInReturningPreviousState(now.sql());
+        if (returning.isPresent()) {
+            try (PreparedStatement update = connection.prepareStatement(returning.get())) {
+                update.setLong(now.bind(update, 1), masterId);
+                try (ResultSet rs = update.executeQuery()) {
+                    return rs.next() && rs.getInt(1) == 0;
+                }
+            }
+        }
+        try (PreparedStatement checkIn = connection.prepareStatement(
+                "UPDATE masters SET last_active = " + now.sql() + " WHERE id = ? AND active = 1")) {
+            checkIn.setLong(now.bind(checkIn, 1), masterId);
+            if (checkIn.executeUpdate() > 0) {
+                return false;
+            }
+        }
+        try (PreparedStatement start = connection.prepareStatement(
+                "UPDATE masters SET active = 1, last_active = " + now.sql() + " WHERE id = ? AND active = 0")) {
+            start.setLong(now.bind(start, 1), masterId);
+            return start.executeUpdate() > 0;
+        }
+    }
+
+    /** The deactivation's steps as one PostgreSQL statement; the result row counts the state changes. */
+    private boolean deactivateInOneStatement(Connection connection, long masterId) throws SQLException {
+        List<MasterStatement> parts = new ArrayList<>(linkDeletes);
+        // The housekeeping of the builds runs only where the flip matched the row: where this caller won.
+        finishBuilds.forEach(f -> parts.add(new MasterStatement(f.sql() + " AND EXISTS (SELECT 1 FROM flip)")));
+        StringBuilder statement = new StringBuilder("WITH flip AS (" + DEACTIVATE + " RETURNING id)");
+        for (int i = 0; i < parts.size(); i++) {
+            statement
+                    .append(", s")
+                    .append(i)
+                    .append(" AS (")
+                    .append(withNow(parts.get(i)))
+                    .append(")");
+        }
+        statement.append(" SELECT COUNT(*) FROM flip");
+        try (PreparedStatement s = connection.prepareStatement(statement.toString())) {
+            int index = 1;
+            s.setLong(index++, masterId);
+            for (MasterStatement part : parts) {
+                if (part.sql().contains("%s")) {
+                    index = now.bind(s, index);
+                }
+                s.setLong(index++, masterId);
+            }
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() && rs.getLong(1) > 0;
+            }
+        }
     }
 
     @Override
@@ -259,7 +316,8 @@ final class JdbcMastersConnector implements MastersConnector {
 
     @Override
     public CompletableFuture<Void> setAllMastersActiveLongTimeAgo() {
-        return sql.transaction("mark all masters active long ago", connection -> {
+        // One statement, atomic on its own: auto-commit saves the transaction's round trips.
+        return sql.autoCommit("mark all masters active long ago", connection -> {
             try (Statement update = connection.createStatement()) {
                 update.executeUpdate("UPDATE masters SET active = 1, last_active = 0");
             }
@@ -320,24 +378,16 @@ final class JdbcMastersConnector implements MastersConnector {
     private void runForMaster(Connection connection, List<MasterStatement> statements, long masterId)
             throws SQLException {
         for (MasterStatement s : statements) {
-            boolean withNow = s.sql().contains("%s");
-            try (PreparedStatement statement =
-                    connection.prepareStatement(withNow ? s.sql().replace("%s", now.sql()) : s.sql())) {
-                statement.setLong(withNow ? now.bind(statement, 1) : 1, masterId);
+            try (PreparedStatement statement = connection.prepareStatement(withNow(s))) {
+                statement.setLong(s.sql().contains("%s") ? now.bind(statement, 1) : 1, masterId);
                 statement.executeUpdate();
             }
         }
     }
 
-    /** Locks the master's row until the transaction ends; returns whether it exists. */
-    private boolean lockRow(Connection connection, long masterId) throws SQLException {
-        try (PreparedStatement select =
-                connection.prepareStatement("SELECT id FROM masters WHERE id = ?" + dialect.forUpdate())) {
-            select.setLong(1, masterId);
-            try (ResultSet rs = select.executeQuery()) {
-                return rs.next();
-            }
-        }
+    /** The statement's SQL with its "now" placeholder, if any, replaced by {@link Now#sql()}. */
+    private String withNow(MasterStatement s) {
+        return s.sql().replace("%s", now.sql());
     }
 
     private static List<MasterModel> readAll(ResultSet rs) throws SQLException {
