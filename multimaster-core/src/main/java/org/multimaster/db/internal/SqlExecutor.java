@@ -140,7 +140,10 @@ public final class SqlExecutor implements AutoCloseable {
     /** The driver's message and SQLState, without the password of {@code url}. */
     static String describe(SQLException e, DatabaseUrl url) {
         String state = e.getSQLState() == null ? "" : " (SQLState " + e.getSQLState() + ")";
-        return url.hidePasswordIn(String.valueOf(e.getMessage())) + state;
+        // Drivers put details on lines of their own (PostgreSQL's "  Position: 8"); a failure is
+        // reported in one line.
+        String message = String.valueOf(e.getMessage()).strip().replaceAll("\\s*\\R\\s*", "; ");
+        return url.hidePasswordIn(message) + state;
     }
 
     /**
