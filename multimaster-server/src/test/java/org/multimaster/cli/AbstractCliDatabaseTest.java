@@ -171,6 +171,9 @@ abstract class AbstractCliDatabaseTest {
         assertOk(run("list", "--filter", "last_active__gt=" + T1, "--json"), json(2));
         assertOk(run("list", "--filter", "active=yes", "--filter", "last_active__le=" + T1, "--json"), json(3));
         assertOk(run("list", "--limit", "0", "--json"), "{\"masters\":[],\"meta\":{\"total\":3}}\n");
+        assertOk(run("list", "--filter", "last_active__gt=2012-09-30T02:26:32Z", "--json"), json(2));
+        assertOk(run("list", "--limit", "-1", "--json"), page(3, 1, 2));
+        assertOk(run("list", "--offset", "-1", "--json"), page(3, 3));
     }
 
     private static String json(long... ids) {

@@ -121,8 +121,10 @@ an error, never created.
   -h, --help          Show this help and exit.
       --inactive      Only inactive masters.
       --json          Print JSON (keys sorted, as Buildbot's data API does).
-      --limit=N       Print at most N masters.
-      --offset=N      Skip the first N masters (default 0).
+      --limit=N       Print at most N masters; negative: all but the last -N
+                        (as Buildbot pages).
+      --offset=N      Skip the first N masters (default 0); negative: only the
+                        last -N.
       --order=FIELD   Sort by FIELD; -FIELD sorts descending. Repeat for
                         several keys.
 
@@ -130,6 +132,7 @@ Filter operators: eq ne lt le gt ge contains in notin; FIELD=VALUE means
 FIELD__eq=VALUE.
 Repeating a filter on the same field and operator gives several values: for eq
 and in the master must match one of them, for ne and notin none of them.
+Datetimes: epoch seconds or ISO-8601 such as 2026-11-28T10:00:00Z.
 
 Examples:
   multimaster list --active --order -last_active

@@ -53,8 +53,8 @@ public final class JdbcDbConnector implements DbConnector {
         this.schema = schema;
         this.sql = new SqlExecutor(dataSource, url, threads);
         this.masters = new JdbcMastersConnector(sql, dialect, schema, new Now(timeSource, clock, dialect));
-        this.schedulers = new JdbcSchedulers(JdbcComponents.schedulers(sql));
-        this.changeSources = new JdbcChangeSources(JdbcComponents.changeSources(sql));
+        this.schedulers = new JdbcSchedulers(JdbcComponents.schedulers(sql, dialect));
+        this.changeSources = new JdbcChangeSources(JdbcComponents.changeSources(sql, dialect));
     }
 
     /** Opens a connector; see {@link DbConnector.Builder#open()}. */
