@@ -215,7 +215,15 @@ public final class QueryParser {
             return ignored("filter " + name + " takes exactly one value, got " + values.size()
                     + "; only eq, ne, contains, in and notin take several");
         }
-        return Optional.of(new ResultSpec.Filter(fieldName, op.get(), convert(field.get(), name, values)));
+        List<Object> converted = convert(field.get(), name, values);
+        if (op.get() == Operator.CONTAINS && field.get().type() != ResourceType.FieldType.STRING) {
+            // Buildbot answers 500 here: Python cannot look for a substring in a number.
+            String message = "invalid operator contains for "
+                    + field.get().type().name().toLowerCase(Locale.ROOT) + " field " + fieldName
+                    + ": contains takes a string field";
+            throw new InvalidQueryException(message, message);
+        }
+        return Optional.of(new ResultSpec.Filter(fieldName, op.get(), converted));
     }
 
     private Optional<ResultSpec.Filter> ignored(String why) {

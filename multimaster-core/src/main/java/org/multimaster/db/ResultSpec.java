@@ -89,6 +89,13 @@ public final class ResultSpec {
         return limit;
     }
 
+    /** Returns this spec with one more filter, which rows must match too. */
+    public ResultSpec and(Filter filter) {
+        List<Filter> more = new ArrayList<>(filters);
+        more.add(Objects.requireNonNull(filter, "filter"));
+        return new ResultSpec(more, order, offset, limit, fields);
+    }
+
     /** Whether offset or limit count from the end, so that paging needs the total first. */
     public boolean pagingNeedsTotal() {
         return offset < 0 || (limit != null && saturatedSum(offset, limit) < 0);

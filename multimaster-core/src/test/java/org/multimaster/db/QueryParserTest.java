@@ -202,6 +202,12 @@ class QueryParserTest {
 
         assertRefused(schedulers, query("master", "1"), "invalid filter value for master");
         assertRefused(schedulers, query("master__eq", "1"), "invalid filter value for master__eq");
+        assertRefused(schedulers, query("master__contains", "1"), "invalid filter value for master__contains");
+        assertRefused(MASTERS, query("masterid__contains", "x"), "invalid filter value for masterid__contains");
+        assertRefused(
+                MASTERS,
+                query("masterid__contains", "1"),
+                "invalid operator contains for integer field masterid: contains takes a string field");
         assertRefused(schedulers, query("masterid", "1"), "unrecognized query parameter 'masterid'");
         assertThat(schedulers.parse(query("order", "-master", "enabled", "0")).order())
                 .containsExactly(new Order("master", true));

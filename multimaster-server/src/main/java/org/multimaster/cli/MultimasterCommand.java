@@ -21,6 +21,7 @@ import picocli.CommandLine.Spec;
         synopsisSubcommandLabel = "COMMAND",
         subcommands = {
             RunCommand.class,
+            ServeCommand.class,
             FindCommand.class,
             ShowCommand.class,
             ListCommand.class,

@@ -14,6 +14,7 @@ import org.multimaster.runtime.MasterRuntime;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -77,6 +78,12 @@ final class RunCommand extends DatabaseCommand {
             description = "A change source this master runs when no other active master does (repeatable).")
     List<String> changeSources = new ArrayList<>();
 
+    @Mixin
+    HttpOptions http = new HttpOptions();
+
+    @Option(names = "--no-http", description = "Serve no HTTP (no data API, page, metrics or health check).")
+    boolean noHttp;
+
     enum ClockChoice {
         app,
         database
@@ -85,10 +92,7 @@ final class RunCommand extends DatabaseCommand {
     @Override
     int execute() {
         MasterRuntime.Builder.checkTiming(heartbeat, expire);
-        // A daemon logs every lifecycle step; the one-shot commands only warnings (see logback.xml).
-        if (LoggerFactory.getLogger("org.multimaster") instanceof ch.qos.logback.classic.Logger logger) {
-            logger.setLevel(ch.qos.logback.classic.Level.INFO);
-        }
+        logLifecycle();
         String masterName = name != null ? name : defaultName();
         DbConnector db = DbConnector.builder()
                 .url(databaseUrl())
@@ -120,10 +124,21 @@ final class RunCommand extends DatabaseCommand {
             db.close();
             throw e;
         }
+        // Listening first: a port in use is reported before this master registers or expires anyone.
+        @Nullable HttpService service;
+        try {
+            service = noHttp ? null : HttpService.start(http, databaseUrl());
+        } catch (RuntimeException e) {
+            db.close();
+            throw e;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Thread shutdown = new Thread(
                 () -> {
                     log.info("shutting down master '{}'", masterName);
+                    if (service != null) {
+                        service.close();
+                    }
                     runtime.close();
                     db.close();
                     stopped.countDown();
@@ -135,6 +150,9 @@ final class RunCommand extends DatabaseCommand {
             runtime.start();
         } catch (RuntimeException e) {
             Runtime.getRuntime().removeShutdownHook(shutdown);
+            if (service != null) {
+                service.close();
+            }
             runtime.close();
             db.close();
             throw e;
@@ -145,6 +163,13 @@ final class RunCommand extends DatabaseCommand {
             Thread.currentThread().interrupt();
         }
         return ExitCodes.OK;
+    }
+
+    /** A daemon logs every lifecycle step; the one-shot commands only warnings (see logback.xml). */
+    static void logLifecycle() {
+        if (LoggerFactory.getLogger("org.multimaster") instanceof ch.qos.logback.classic.Logger logger) {
+            logger.setLevel(ch.qos.logback.classic.Level.INFO);
+        }
     }
 
     private static String defaultName() {

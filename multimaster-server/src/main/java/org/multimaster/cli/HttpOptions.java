@@ -1,0 +1,33 @@
+package org.multimaster.cli;
+
+import org.multimaster.http.HttpEndpoint;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.TypeConversionException;
+
+/** The options of the commands that serve HTTP: where to listen. */
+final class HttpOptions {
+
+    @Option(
+            names = "--http",
+            paramLabel = "HOST:PORT",
+            converter = EndpointConverter.class,
+            description = {
+                "Serve the data API (/api/v2), the Build Masters page (/), /metrics and /healthz on HOST:PORT;"
+                        + " port 0 picks a free one. Default: 127.0.0.1:8010 (this host only); 0.0.0.0:8010 serves"
+                        + " every interface.",
+            })
+    HttpEndpoint http = HttpEndpoint.DEFAULT;
+
+    /** Reads {@code HOST:PORT}. */
+    static final class EndpointConverter implements ITypeConverter<HttpEndpoint> {
+        @Override
+        public HttpEndpoint convert(String value) {
+            try {
+                return HttpEndpoint.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(String.valueOf(e.getMessage()));
+            }
+        }
+    }
+}

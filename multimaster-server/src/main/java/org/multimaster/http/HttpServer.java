@@ -1,0 +1,164 @@
+package org.multimaster.http;
+
+import java.io.IOException;
+import java.net.BindException;
+import java.time.Duration;
+import java.util.Objects;
+import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.jspecify.annotations.Nullable;
+import org.multimaster.db.DbConnector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The daemon's HTTP server: Buildbot's data API under {@code /api/v2}.
+ *
+ * <p>Jetty's bounded thread pool serves requests; each reads the database through the API's own
+ * connector (never the running master's), so no amount of HTTP traffic can delay a check-in.
+ *
+ * <p>Thread-safe. {@link #close()} is idempotent.
+ */
+public final class HttpServer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(HttpServer.class);
+
+    private final Server server;
+    private final ServerConnector connector;
+    private final HttpEndpoint endpoint;
+
+    private HttpServer(Server server, ServerConnector connector, HttpEndpoint endpoint) {
+        this.server = server;
+        this.connector = connector;
+        this.endpoint = endpoint;
+    }
+
+    /**
+     * Returns a builder for a server that reads through {@code api}.
+     *
+     * @param api the connector the API reads with; the server does not close it
+     */
+    public static Builder builder(DbConnector api) {
+        return new Builder(Objects.requireNonNull(api, "api"));
+    }
+
+    /** The port the server listens on (the one chosen when the endpoint asked for port 0). */
+    public int port() {
+        return connector.getLocalPort();
+    }
+
+    /** The base URL, e.g. {@code http://127.0.0.1:8010/}. */
+    public String url() {
+        String host = endpoint.host();
+        return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port() + "/";
+    }
+
+    /** Stops accepting requests and closes every open connection. */
+    @Override
+    public void close() {
+        try {
+            server.stop();
+        } catch (Exception e) {
+            log.warn("the HTTP server did not stop cleanly: {}", e.toString());
+        }
+    }
+
+    /** Configures and starts an {@link HttpServer}. Not thread-safe. */
+    public static final class Builder {
+
+        private final DbConnector api;
+        private HttpEndpoint endpoint = HttpEndpoint.DEFAULT;
+        private Duration requestTimeout = Duration.ofSeconds(10);
+        private int maxThreads = 16;
+
+        private Builder(DbConnector api) {
+            this.api = api;
+        }
+
+        /** Sets where to listen; default {@link HttpEndpoint#DEFAULT}. */
+        public Builder endpoint(HttpEndpoint endpoint) {
+            this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
+            return this;
+        }
+
+        /** Sets how long a request waits for the database before it is answered 503; default 10 s. */
+        public Builder requestTimeout(Duration timeout) {
+            Objects.requireNonNull(timeout, "timeout");
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("request timeout " + timeout + " must be positive");
+            }
+            this.requestTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * Starts the server.
+         *
+         * @throws HttpServerException if it cannot listen on the endpoint (port in use, unknown host)
+         */
+        public HttpServer start() {
+            QueuedThreadPool threads = new QueuedThreadPool(maxThreads, 2);
+            threads.setName("multimaster-http");
+            threads.setDaemon(true);
+            Server server = new Server(threads);
+            HttpConfiguration config = new HttpConfiguration();
+            config.setSendServerVersion(false);
+            config.setSendDateHeader(true);
+            // Paths are matched segment by segment as Buildbot matches them, never mapped to files,
+            // so Jetty need not refuse encoded slashes or dot segments: the API answers them (404).
+            config.setUriCompliance(UriCompliance.UNSAFE);
+            ServerConnector connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(config));
+            connector.setHost(endpoint.host());
+            connector.setPort(endpoint.port());
+            connector.setIdleTimeout(Duration.ofSeconds(30).toMillis());
+            server.addConnector(connector);
+            server.setErrorHandler(new JsonErrorHandler());
+            server.setHandler(new Routes(new DataApi(api, requestTimeout)));
+            try {
+                server.start();
+            } catch (Exception e) {
+                stopQuietly(server);
+                throw HttpServerException.cannotListen(endpoint, e);
+            }
+            HttpServer started = new HttpServer(server, connector, endpoint);
+            log.info("serving the data API, the Build Masters page and metrics on {}", started.url());
+            return started;
+        }
+
+        private static void stopQuietly(Server server) {
+            try {
+                server.stop();
+            } catch (Exception ignored) {
+                // the start failure is what gets reported
+            }
+        }
+    }
+
+    /** The server cannot listen on its endpoint. */
+    public static final class HttpServerException extends RuntimeException {
+
+        private static final long serialVersionUID = 1L;
+
+        private HttpServerException(String message, @Nullable Throwable cause) {
+            super(message, cause);
+        }
+
+        static HttpServerException cannotListen(HttpEndpoint endpoint, Throwable e) {
+            Throwable cause = e;
+            while (cause.getCause() != null && !(cause instanceof BindException)) {
+                cause = cause.getCause();
+            }
+            String why = cause instanceof BindException
+                    ? "the port is in use or the address is not this host's (" + cause.getMessage() + ")"
+                    : cause instanceof IOException ? cause.getMessage() : cause.toString();
+            return new HttpServerException(
+                    "cannot serve HTTP on " + endpoint + ": " + why
+                            + "; pass --http HOST:PORT with a free port (0 picks one) or --no-http",
+                    e);
+        }
+    }
+}

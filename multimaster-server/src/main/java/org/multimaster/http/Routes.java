@@ -1,0 +1,80 @@
+package org.multimaster.http;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.multimaster.db.MultimasterException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Routes each request to the part of the server that answers it, and turns failures into JSON
+ * errors: a database that fails or does not answer in time is 503 with the reason; nothing a
+ * client sends can cause a 5xx otherwise.
+ *
+ * <p>Runs on Jetty's bounded request threads; a request may block on the database there, which
+ * delays other requests at worst, never the running master. Thread-safe.
+ */
+final class Routes extends Handler.Abstract {
+
+    private static final Logger log = LoggerFactory.getLogger(Routes.class);
+
+    private final DataApi api;
+
+    Routes(DataApi api) {
+        this.api = api;
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+        Reply reply;
+        try {
+            reply = answer(request);
+        } catch (MultimasterException e) {
+            log.debug("database failure while answering {}", request.getHttpURI(), e);
+            reply = Reply.error(503, "the database is unavailable: " + e.getMessage());
+        } catch (RuntimeException e) {
+            log.error("bug while answering {}", request.getHttpURI(), e);
+            reply = Reply.error(500, "internal error (a bug in multimaster): " + e);
+        }
+        write(response, reply, callback);
+        return true;
+    }
+
+    private Reply answer(Request request) {
+        RequestTarget target = RequestTarget.parse(
+                request.getHttpURI().getPath(), request.getHttpURI().getQuery());
+        List<String> path = target.segments();
+        String method = request.getMethod();
+        boolean read = HttpMethod.GET.is(method) || HttpMethod.HEAD.is(method);
+        if (path.size() >= 2 && path.get(0).equals("api") && path.get(1).equals("v2")) {
+            if (!read) {
+                // Buildbot answers every other method so, except POST, its JSON-RPC, not served here.
+                return Reply.error(HttpMethod.POST.is(method) ? 405 : 400, "invalid HTTP method");
+            }
+            String accept = request.getHeaders().get(HttpHeader.ACCEPT);
+            boolean json = accept != null && accept.contains("application/json");
+            return api.get(target.after(2), target.query(), json);
+        }
+        return Reply.error(404, "no such page: " + request.getHttpURI().getPath());
+    }
+
+    private static void write(Response response, Reply reply, Callback callback) {
+        response.setStatus(reply.status());
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, reply.contentType());
+        reply.headers().forEach((name, value) -> response.getHeaders().put(name, value));
+        byte[] body = reply.body().getBytes(StandardCharsets.UTF_8);
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
+        response.write(true, java.nio.ByteBuffer.wrap(body), callback);
+    }
+
+    /** Writes a reply; for the parts of the server that answer asynchronously. */
+    static void send(Response response, Reply reply, Callback callback) {
+        write(response, reply, callback);
+    }
+}
