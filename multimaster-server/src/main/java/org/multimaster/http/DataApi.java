@@ -147,7 +147,7 @@ final class DataApi {
         ResultSpec spec = QueryParser.of(ResourceType.MASTER).forItem().parse(query);
         Optional<MasterModel> master = await(db.masters().getMaster(id));
         if (master.isEmpty()) {
-            return notFound("master", id);
+            return notFound(BuildbotNotFound.text(BuildbotNotFound.MASTER, spec, query, Map.of("masterid", id)));
         }
         return BuildbotJson.single(
                 ResourceType.MASTER, BuildbotJson.select(BuildbotJson.master(master.get()), spec.fields()));
@@ -169,9 +169,14 @@ final class DataApi {
     private Object scheduler(long id, @Nullable Long masterId, Map<String, List<String>> query) {
         ResultSpec spec = QueryParser.of(ResourceType.SCHEDULER).forItem().parse(query);
         Optional<SchedulerModel> scheduler = await(db.schedulers().getScheduler(id));
+        if (scheduler.isEmpty() && masterId != null) {
+            // Buildbot answers 500 here (it reads the owner of a scheduler it did not find).
+            return notFound("no scheduler has id " + id);
+        }
         if (scheduler.isEmpty()
                 || (masterId != null && !masterId.equals(scheduler.get().masterId()))) {
-            return notFound("scheduler", id);
+            return notFound(
+                    BuildbotNotFound.text(BuildbotNotFound.SCHEDULER, spec, query, ids(masterId, "schedulerid", id)));
         }
         Map<Long, MasterModel> masters = masters(scheduler.stream().map(SchedulerModel::masterId));
         return BuildbotJson.single(
@@ -198,9 +203,14 @@ final class DataApi {
     private Object changeSource(long id, @Nullable Long masterId, Map<String, List<String>> query) {
         ResultSpec spec = QueryParser.of(ResourceType.CHANGESOURCE).forItem().parse(query);
         Optional<ChangeSourceModel> changeSource = await(db.changeSources().getChangeSource(id));
+        if (changeSource.isEmpty() && masterId != null) {
+            // Buildbot answers 500 here (it reads the owner of a change source it did not find).
+            return notFound("no change source has id " + id);
+        }
         if (changeSource.isEmpty()
                 || (masterId != null && !masterId.equals(changeSource.get().masterId()))) {
-            return notFound("change source", id);
+            return notFound(BuildbotNotFound.text(
+                    BuildbotNotFound.CHANGESOURCE, spec, query, ids(masterId, "changesourceid", id)));
         }
         Map<Long, MasterModel> masters = masters(changeSource.stream().map(ChangeSourceModel::masterId));
         return BuildbotJson.single(
@@ -235,8 +245,18 @@ final class DataApi {
         return masterId == null ? null : masters.get(masterId);
     }
 
-    private static Reply notFound(String what, long id) {
-        return Reply.error(404, "no " + what + " has id " + id);
+    private static Reply notFound(String text) {
+        return Reply.error(404, text);
+    }
+
+    /** The ids of a path in path order, as Buildbot passes them to its endpoint. */
+    private static Map<String, Long> ids(@Nullable Long masterId, String idName, long id) {
+        Map<String, Long> ids = new java.util.LinkedHashMap<>();
+        if (masterId != null) {
+            ids.put("masterid", masterId);
+        }
+        ids.put(idName, id);
+        return ids;
     }
 
     /**

@@ -276,6 +276,7 @@ abstract class HttpApiContract {
     @ParameterizedTest
     @CsvSource(
             delimiter = '|',
+            quoteCharacter = '"',
             value = {
                 "/api/v2/masters?bogus=1|400|unrecognized query parameter 'bogus'",
                 "/api/v2/masters?limit=x|400|invalid limit",
@@ -295,10 +296,25 @@ abstract class HttpApiContract {
                         + " masterid: contains takes a string field",
                 "/api/v2/masters?order=|400|unknown order field ''; valid fields are [masterid, name, active,"
                         + " last_active]",
-                "/api/v2/masters/99|404|no master has id 99",
-                "/api/v2/schedulers/99|404|no scheduler has id 99",
-                "/api/v2/masters/7/schedulers/1|404|no scheduler has id 1",
-                "/api/v2/masters/99/changesources/1|404|no change source has id 1",
+                "/api/v2/masters/99|404|not found while getting from endpoint for /masters/n:masterid,"
+                        + "/builders/n:builderid/masters/n:masterid with arguments ResultSpec(**{'filters': [],"
+                        + " 'fields': None, 'properties': [], 'order': None, 'limit': None, 'offset': None})"
+                        + " and {'masterid': 99}",
+                "/api/v2/masters/99?field=name&order=-name&limit=2&offset=0&property=x|404|not found while getting"
+                        + " from endpoint for /masters/n:masterid,/builders/n:builderid/masters/n:masterid with"
+                        + " arguments ResultSpec(**{'filters': [], 'fields': ['name'], 'properties':"
+                        + " [resultspec.Property('b'property'','eq',['x'])], 'order': ('-name',), 'limit': 2,"
+                        + " 'offset': 0}) and {'masterid': 99}",
+                "/api/v2/schedulers/99|404|not found while getting from endpoint for /schedulers/n:schedulerid,"
+                        + "/masters/n:masterid/schedulers/n:schedulerid with arguments ResultSpec(**{'filters': [],"
+                        + " 'fields': None, 'properties': [], 'order': None, 'limit': None, 'offset': None})"
+                        + " and {'schedulerid': 99}",
+                "/api/v2/masters/7/schedulers/1|404|not found while getting from endpoint for"
+                        + " /schedulers/n:schedulerid,/masters/n:masterid/schedulers/n:schedulerid with arguments"
+                        + " ResultSpec(**{'filters': [], 'fields': None, 'properties': [], 'order': None, 'limit':"
+                        + " None, 'offset': None}) and {'masterid': 7, 'schedulerid': 1}",
+                "/api/v2/masters/7/schedulers/99|404|no scheduler has id 99",
+                "/api/v2/masters/99/changesources/9|404|no change source has id 9",
                 "/api/v2/masters/abc|404|Invalid path: masters/abc",
                 "/api/v2/masters/|404|Invalid path: masters/",
                 "/api/v2/nosuch|404|Invalid path: nosuch",
