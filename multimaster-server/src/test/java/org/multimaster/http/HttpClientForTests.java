@@ -43,6 +43,33 @@ final class HttpClientForTests {
         return send(builder.build());
     }
 
+    /**
+     * GET over a plain socket with the request target exactly as given, even where
+     * {@link java.net.URI} would refuse it (a stray {@code %}, raw bytes).
+     */
+    Answer raw(String target, boolean json) {
+        URI base = URI.create(this.base);
+        try (java.net.Socket socket = new java.net.Socket(base.getHost(), base.getPort())) {
+            socket.setSoTimeout(30_000);
+            String request = "GET " + target + " HTTP/1.1\r\nHost: " + base.getHost() + ":" + base.getPort() + "\r\n"
+                    + (json ? "Accept: application/json\r\n" : "") + "Connection: close\r\n\r\n";
+            socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            String response =
+                    new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            int headerEnd = response.indexOf("\r\n\r\n");
+            String[] head = response.substring(0, headerEnd).split("\r\n");
+            String contentType = "";
+            for (String header : head) {
+                if (header.toLowerCase(java.util.Locale.ROOT).startsWith("content-type:")) {
+                    contentType = header.substring("content-type:".length()).strip();
+                }
+            }
+            return new Answer(Integer.parseInt(head[0].split(" ")[1]), contentType, response.substring(headerEnd + 4));
+        } catch (IOException e) {
+            throw new UncheckedIOException("GET " + target + " failed", e);
+        }
+    }
+
     URI uri(String pathAndQuery) {
         return URI.create(base + pathAndQuery);
     }
