@@ -439,6 +439,27 @@ abstract class ComponentsConnectorContract {
     }
 
     @Test
+    void shouldReadEveryMasterAndEveryClaimInOneSnapshot() throws SQLException {
+        long a = activeMaster("a");
+        long b = done(db().masters().findMasterId("b"));
+        long nightly = done(db().schedulers().findSchedulerId("nightly"));
+        long hourly = done(db().schedulers().findSchedulerId("hourly"));
+        long git = done(db().changeSources().findChangeSourceId("git"));
+        done(db().changeSources().findChangeSourceId("svn"));
+        done(db().schedulers().setSchedulerMaster(hourly, a));
+        done(db().changeSources().setChangeSourceMaster(git, a));
+        execute("UPDATE schedulers SET enabled = 0 WHERE id = ?", hourly);
+
+        ClusterState state = done(db().clusterState());
+
+        assertThat(state.masters())
+                .containsExactly(new MasterModel(a, "a", true, T0), new MasterModel(b, "b", false, T0));
+        assertThat(state.schedulers()).containsExactly(new SchedulerModel(hourly, "hourly", false, a));
+        assertThat(state.changeSources()).containsExactly(new ChangeSourceModel(git, "git", a));
+        assertThat(nightly).isNotEqualTo(hourly);
+    }
+
+    @Test
     void shouldRegisterSchedulersEnabledAndReportTheEnabledFlag() throws SQLException {
         long master = activeMaster("m");
         long on = done(db().schedulers().findSchedulerId("on"));

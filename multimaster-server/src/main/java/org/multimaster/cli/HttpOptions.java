@@ -19,6 +19,15 @@ final class HttpOptions {
             })
     HttpEndpoint http = HttpEndpoint.DEFAULT;
 
+    @Option(
+            names = "--poll",
+            paramLabel = "DURATION",
+            converter = DurationConverter.class,
+            defaultValue = "2s",
+            description = "How often the live event stream and the page read the masters' state from the database"
+                    + " (one cheap query, independent of the heartbeat). Default: ${DEFAULT-VALUE}.")
+    java.time.Duration poll;
+
     /** Reads {@code HOST:PORT}. */
     static final class EndpointConverter implements ITypeConverter<HttpEndpoint> {
         @Override

@@ -35,7 +35,10 @@ final class HttpService implements AutoCloseable {
                 .migrate(false)
                 .open();
         try {
-            HttpServer server = HttpServer.builder(api).endpoint(options.http).start();
+            HttpServer server = HttpServer.builder(api)
+                    .endpoint(options.http)
+                    .poll(options.poll)
+                    .start();
             return new HttpService(api, server);
         } catch (HttpServerException e) {
             api.close();
@@ -44,6 +47,11 @@ final class HttpService implements AutoCloseable {
             api.close();
             throw e;
         }
+    }
+
+    /** The running server. */
+    HttpServer server() {
+        return server;
     }
 
     @Override

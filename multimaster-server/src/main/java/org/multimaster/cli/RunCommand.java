@@ -10,6 +10,9 @@ import java.util.concurrent.CountDownLatch;
 import org.jspecify.annotations.Nullable;
 import org.multimaster.db.DbConnector;
 import org.multimaster.db.TimeSource;
+import org.multimaster.http.HttpServer;
+import org.multimaster.runtime.ClaimListener;
+import org.multimaster.runtime.Component;
 import org.multimaster.runtime.MasterRuntime;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -101,6 +104,15 @@ final class RunCommand extends DatabaseCommand {
                 .connectionTimeout(heartbeat.compareTo(Duration.ofSeconds(10)) < 0 ? heartbeat : Duration.ofSeconds(10))
                 .timeSource(clock == ClockChoice.database ? TimeSource.DATABASE : TimeSource.APPLICATION)
                 .open();
+        // Listening first: a port in use is reported before this master registers or expires anyone.
+        @Nullable HttpService service;
+        try {
+            service = noHttp ? null : HttpService.start(http, databaseUrl());
+        } catch (RuntimeException e) {
+            db.close();
+            throw e;
+        }
+        @Nullable HttpServer server = service == null ? null : service.server();
         MasterRuntime runtime;
         try {
             runtime = MasterRuntime.builder(db)
@@ -109,26 +121,46 @@ final class RunCommand extends DatabaseCommand {
                     .expiry(expire)
                     .schedulers(schedulers)
                     .changeSources(changeSources)
-                    .events(event -> log.info(
-                            "event: master {} ('{}') {}",
-                            event.masterId(),
-                            event.name(),
-                            event.type().name().toLowerCase(java.util.Locale.ROOT)))
-                    .housekeeping(master -> log.info(
-                            "housekeeping of master {} ('{}') done: its claims, builder registrations, worker"
-                                    + " connections and build request claims are released",
-                            master.id(),
-                            master.name()))
+                    .events(event -> {
+                        log.info(
+                                "event: master {} ('{}') {}",
+                                event.masterId(),
+                                event.name(),
+                                event.type().name().toLowerCase(java.util.Locale.ROOT));
+                        if (server != null) {
+                            server.masterEvent(event);
+                        }
+                    })
+                    .housekeeping(master -> {
+                        log.info(
+                                "housekeeping of master {} ('{}') done: its claims, builder registrations, worker"
+                                        + " connections and build request claims are released",
+                                master.id(),
+                                master.name());
+                        if (server != null) {
+                            server.clusterChanged();
+                        }
+                    })
+                    .claims(new ClaimListener() {
+                        @Override
+                        public void claimed(Component component) {
+                            if (server != null) {
+                                server.clusterChanged();
+                            }
+                        }
+
+                        @Override
+                        public void lost(Component component, String reason) {
+                            if (server != null) {
+                                server.clusterChanged();
+                            }
+                        }
+                    })
                     .build();
         } catch (RuntimeException e) {
-            db.close();
-            throw e;
-        }
-        // Listening first: a port in use is reported before this master registers or expires anyone.
-        @Nullable HttpService service;
-        try {
-            service = noHttp ? null : HttpService.start(http, databaseUrl());
-        } catch (RuntimeException e) {
+            if (service != null) {
+                service.close();
+            }
             db.close();
             throw e;
         }

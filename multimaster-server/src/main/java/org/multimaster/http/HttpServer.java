@@ -2,6 +2,7 @@ package org.multimaster.http;
 
 import java.io.IOException;
 import java.net.BindException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import org.eclipse.jetty.http.UriCompliance;
@@ -12,11 +13,13 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.jspecify.annotations.Nullable;
 import org.multimaster.db.DbConnector;
+import org.multimaster.runtime.MasterEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The daemon's HTTP server: Buildbot's data API under {@code /api/v2}.
+ * The daemon's HTTP server: Buildbot's data API under {@code /api/v2} and its live event stream
+ * ({@code /api/v2/events}, fed by a {@link ClusterWatcher}).
  *
  * <p>Jetty's bounded thread pool serves requests; each reads the database through the API's own
  * connector (never the running master's), so no amount of HTTP traffic can delay a check-in.
@@ -30,11 +33,20 @@ public final class HttpServer implements AutoCloseable {
     private final Server server;
     private final ServerConnector connector;
     private final HttpEndpoint endpoint;
+    private final ClusterWatcher watcher;
+    private final EventStream events;
 
-    private HttpServer(Server server, ServerConnector connector, HttpEndpoint endpoint) {
+    private HttpServer(
+            Server server,
+            ServerConnector connector,
+            HttpEndpoint endpoint,
+            ClusterWatcher watcher,
+            EventStream events) {
         this.server = server;
         this.connector = connector;
         this.endpoint = endpoint;
+        this.watcher = watcher;
+        this.events = events;
     }
 
     /**
@@ -57,9 +69,42 @@ public final class HttpServer implements AutoCloseable {
         return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port() + "/";
     }
 
+    /**
+     * Publishes an event of this process's runtime on the event stream at once, without waiting for
+     * the next poll. For {@code MasterRuntime.Builder.events}.
+     */
+    public void masterEvent(MasterEvent event) {
+        watcher.local(event);
+    }
+
+    /**
+     * Tells the event stream that this process claimed or released something (or housekept a
+     * master): the cluster is read at once. For {@code MasterRuntime.Builder.claims}.
+     */
+    public void clusterChanged() {
+        watcher.pollNow();
+    }
+
+    /** For tests: publishes an event as the watcher would. */
+    void publish(ClusterEvent event) {
+        events.publish(event);
+    }
+
+    /** How many clients the event stream has. */
+    int eventClients() {
+        return events.clients();
+    }
+
+    /** How many event stream clients were dropped for not keeping up. */
+    long droppedEventClients() {
+        return events.dropped();
+    }
+
     /** Stops accepting requests and closes every open connection. */
     @Override
     public void close() {
+        watcher.close();
+        events.close();
         try {
             server.stop();
         } catch (Exception e) {
@@ -74,6 +119,11 @@ public final class HttpServer implements AutoCloseable {
         private HttpEndpoint endpoint = HttpEndpoint.DEFAULT;
         private Duration requestTimeout = Duration.ofSeconds(10);
         private int maxThreads = 16;
+        private Duration poll = Duration.ofSeconds(2);
+        private Clock clock = Clock.systemUTC();
+        private int eventQueueBound = 1000;
+        private int maxEventClients = 64;
+        private Duration keepAlive = Duration.ofSeconds(15);
 
         private Builder(DbConnector api) {
             this.api = api;
@@ -92,6 +142,37 @@ public final class HttpServer implements AutoCloseable {
                 throw new IllegalArgumentException("request timeout " + timeout + " must be positive");
             }
             this.requestTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * Sets how often the cluster watcher reads the masters' state for the event stream and the
+         * page; default 2 s.
+         */
+        public Builder poll(Duration poll) {
+            Objects.requireNonNull(poll, "poll");
+            if (poll.toMillis() < 1) {
+                throw new IllegalArgumentException("poll interval " + poll + " must be at least 1 ms; raise --poll");
+            }
+            this.poll = poll;
+            return this;
+        }
+
+        /** Sets the clock of health checks and events; default the system UTC clock. */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** For tests: how many events may wait for one slow client before it is dropped. */
+        Builder eventQueueBound(int bound) {
+            this.eventQueueBound = bound;
+            return this;
+        }
+
+        /** For tests: the interval of keep-alive comments on the event stream. */
+        Builder keepAlive(Duration interval) {
+            this.keepAlive = interval;
             return this;
         }
 
@@ -117,14 +198,19 @@ public final class HttpServer implements AutoCloseable {
             connector.setIdleTimeout(Duration.ofSeconds(30).toMillis());
             server.addConnector(connector);
             server.setErrorHandler(new JsonErrorHandler());
-            server.setHandler(new Routes(new DataApi(api, requestTimeout)));
+            EventStream events = new EventStream(maxEventClients, eventQueueBound, keepAlive);
+            ClusterWatcher watcher = new ClusterWatcher(api, poll, events::publish, clock);
+            server.setHandler(new Routes(new DataApi(api, requestTimeout), events));
             try {
                 server.start();
             } catch (Exception e) {
+                events.close();
+                watcher.close();
                 stopQuietly(server);
                 throw HttpServerException.cannotListen(endpoint, e);
             }
-            HttpServer started = new HttpServer(server, connector, endpoint);
+            watcher.start();
+            HttpServer started = new HttpServer(server, connector, endpoint, watcher, events);
             log.info("serving the data API, the Build Masters page and metrics on {}", started.url());
             return started;
         }

@@ -25,13 +25,20 @@ final class Routes extends Handler.Abstract {
     private static final Logger log = LoggerFactory.getLogger(Routes.class);
 
     private final DataApi api;
+    private final EventStream events;
 
-    Routes(DataApi api) {
+    Routes(DataApi api, EventStream events) {
         this.api = api;
+        this.events = events;
     }
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
+        String rawPath = request.getHttpURI().getPath();
+        if (rawPath.equals("/api/v2/events") && HttpMethod.GET.is(request.getMethod())) {
+            events.open(request, response, callback);
+            return true;
+        }
         Reply reply;
         try {
             reply = answer(request);

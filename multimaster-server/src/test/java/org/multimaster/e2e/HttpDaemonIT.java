@@ -136,6 +136,56 @@ class HttpDaemonIT {
     }
 
     @Test
+    void shouldStreamAChangeMadeByAnotherProcessAsAnEvent() throws Exception {
+        Daemon master = Daemon.start(
+                dir.resolve("m"),
+                database.url(),
+                "m",
+                List.of("--heartbeat", "1s", "--expire", "5s", "--poll", "300ms"));
+        daemons.add(master);
+        int port = master.httpPort();
+        FailoverContract.await("master m to start", FailoverContract.STARTUP, () -> {
+            try {
+                return master.count("\\('m'\\) started: heartbeat") == 1;
+            } catch (java.io.IOException e) {
+                return false;
+            }
+        });
+        long other;
+        try (DbConnector db = DbConnector.open(database.url())) {
+            other = db.masters().findMasterId("other").join();
+            db.masters().setMasterState(other, true).join();
+        }
+        java.util.concurrent.BlockingQueue<String> lines = new java.util.concurrent.LinkedBlockingQueue<>();
+        HttpResponse<java.util.stream.Stream<String>> stream = client.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v2/events"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofLines());
+        Thread reader = new Thread(() -> stream.body().forEach(lines::add));
+        reader.setDaemon(true);
+        reader.start();
+        Thread.sleep(1_000);
+
+        // Another process: the CLI.
+        Daemon cli = Daemon.command(
+                dir.resolve("cli"), "cli", List.of("deactivate", String.valueOf(other), "--db", database.url()));
+        assertThat(cli.waitForExit(Duration.ofMinutes(2))).isTrue();
+        assertThat(cli.exitCode()).as(String.join("\n", cli.log())).isZero();
+
+        String expected =
+                "data: {\"key\": [\"masters\", \"" + other + "\", \"stopped\"], \"message\": {\"active\": false,"
+                        + " \"masterid\": " + other + ", \"name\": \"other\"}}";
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        boolean seen = false;
+        while (!seen && System.nanoTime() < deadline) {
+            String line = lines.poll(1, java.util.concurrent.TimeUnit.SECONDS);
+            seen = expected.equals(line);
+        }
+        assertThat(seen).as("the stopped event of master %d", other).isTrue();
+        stream.body().close();
+    }
+
+    @Test
     void shouldServeNoHttpWhenAskedNot() throws Exception {
         Daemon master = Daemon.start(dir.resolve("quiet"), database.url(), "quiet", List.of("--no-http"));
         daemons.add(master);
