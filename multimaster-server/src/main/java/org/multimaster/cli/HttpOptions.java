@@ -1,5 +1,7 @@
 package org.multimaster.cli;
 
+import java.nio.file.Path;
+import org.jspecify.annotations.Nullable;
 import org.multimaster.http.HttpEndpoint;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
@@ -27,6 +29,14 @@ final class HttpOptions {
             description = "How often the live event stream and the page read the masters' state from the database"
                     + " (one cheap query, independent of the heartbeat). Default: ${DEFAULT-VALUE}.")
     java.time.Duration poll;
+
+    @Option(
+            names = "--admin-token-file",
+            paramLabel = "FILE",
+            description = "Allow POST /api/v2/masters/ID/deactivate to clients that send the token in FILE as"
+                    + " 'Authorization: Bearer TOKEN'. Without it, operator actions are off.")
+    @Nullable
+    Path adminTokenFile;
 
     /** Reads {@code HOST:PORT}. */
     static final class EndpointConverter implements ITypeConverter<HttpEndpoint> {

@@ -1,15 +1,28 @@
 package org.multimaster.cli;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 import org.multimaster.db.DbConnector;
+import org.multimaster.db.MasterModel;
 import org.multimaster.http.HttpServer;
 import org.multimaster.http.HttpServer.HttpServerException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP side of {@code run} and {@code serve}: its own connector on the database (so that no
  * request can delay a check-in) and the server. Not thread-safe; {@link #close()} is idempotent.
  */
 final class HttpService implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(HttpService.class);
 
     /** Connections of the API's own pool: requests beyond them wait for one, the master never does. */
     private static final int API_POOL_SIZE = 2;
@@ -27,7 +40,8 @@ final class HttpService implements AutoCloseable {
      *
      * @throws CliException with exit code 2 if the server cannot listen (port in use)
      */
-    static HttpService start(HttpOptions options, String databaseUrl) {
+    static HttpService start(
+            HttpOptions options, @Nullable String token, String databaseUrl, Consumer<MasterModel> housekeeping) {
         DbConnector api = DbConnector.builder()
                 .url(databaseUrl)
                 .poolSize(API_POOL_SIZE)
@@ -47,6 +61,41 @@ final class HttpService implements AutoCloseable {
             api.close();
             throw e;
         }
+    }
+
+    /**
+     * Reads the admin token of {@code --admin-token-file}, before anything else starts.
+     *
+     * @return the token, or null when operator actions are off
+     * @throws CliException with exit code 2 if the file cannot be read or is empty
+     */
+    static @Nullable String adminToken(HttpOptions options) {
+        return options.adminTokenFile == null ? null : readToken(options.adminTokenFile);
+    }
+
+    private static String readToken(Path file) {
+        String token;
+        try {
+            token = Files.readString(file, StandardCharsets.UTF_8).strip();
+        } catch (IOException e) {
+            throw new CliException(
+                    ExitCodes.USAGE,
+                    "cannot read the admin token file " + file + ": " + e + "; check --admin-token-file");
+        }
+        if (token.isEmpty()) {
+            throw new CliException(
+                    ExitCodes.USAGE, "the admin token file " + file + " is empty; write a long random token into it");
+        }
+        try {
+            Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(file);
+            if (permissions.contains(PosixFilePermission.OTHERS_READ)
+                    || permissions.contains(PosixFilePermission.GROUP_READ)) {
+                log.warn("the admin token file {} can be read by other users; chmod 600 it", file);
+            }
+        } catch (IOException | UnsupportedOperationException e) {
+            // not a POSIX file system: nothing to check
+        }
+        return token;
     }
 
     /** The running server. */

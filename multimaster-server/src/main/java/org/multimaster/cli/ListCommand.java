@@ -135,22 +135,7 @@ final class ListCommand extends DatabaseCommand {
                 master.lastActive().toString()
             });
         }
-        int[] widths = new int[4];
-        for (String[] row : rows) {
-            for (int i = 0; i < row.length; i++) {
-                widths[i] = Math.max(widths[i], row[i].codePointCount(0, row[i].length()));
-            }
-        }
-        for (String[] row : rows) {
-            StringBuilder line = new StringBuilder();
-            for (int i = 0; i < row.length; i++) {
-                line.append(row[i]);
-                if (i < row.length - 1) {
-                    line.append(" ".repeat(widths[i] - row[i].codePointCount(0, row[i].length()) + 2));
-                }
-            }
-            out().println(line);
-        }
+        Text.printTable(out(), rows);
         out().println(result.items().size() + " of " + result.total() + " masters");
     }
 }

@@ -25,6 +25,7 @@ import picocli.CommandLine.Spec;
             FindCommand.class,
             ShowCommand.class,
             ListCommand.class,
+            StatusCommand.class,
             ActivateCommand.class,
             DeactivateCommand.class,
             ExpireCommand.class,

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import org.jspecify.annotations.Nullable;
 import org.multimaster.db.DbConnector;
+import org.multimaster.db.MasterModel;
 import org.multimaster.db.TimeSource;
 import org.multimaster.http.HttpServer;
 import org.multimaster.runtime.ClaimListener;
@@ -95,6 +96,7 @@ final class RunCommand extends DatabaseCommand {
     @Override
     int execute() {
         MasterRuntime.Builder.checkTiming(heartbeat, expire);
+        @Nullable String token = noHttp ? null : HttpService.adminToken(http);
         logLifecycle();
         String masterName = name != null ? name : defaultName();
         DbConnector db = DbConnector.builder()
@@ -107,7 +109,7 @@ final class RunCommand extends DatabaseCommand {
         // Listening first: a port in use is reported before this master registers or expires anyone.
         @Nullable HttpService service;
         try {
-            service = noHttp ? null : HttpService.start(http, databaseUrl());
+            service = noHttp ? null : HttpService.start(http, token, databaseUrl(), RunCommand::logHousekeeping);
         } catch (RuntimeException e) {
             db.close();
             throw e;
@@ -132,11 +134,7 @@ final class RunCommand extends DatabaseCommand {
                         }
                     })
                     .housekeeping(master -> {
-                        log.info(
-                                "housekeeping of master {} ('{}') done: its claims, builder registrations, worker"
-                                        + " connections and build request claims are released",
-                                master.id(),
-                                master.name());
+                        logHousekeeping(master);
                         if (server != null) {
                             server.clusterChanged();
                         }
@@ -195,6 +193,15 @@ final class RunCommand extends DatabaseCommand {
             Thread.currentThread().interrupt();
         }
         return ExitCodes.OK;
+    }
+
+    /** What this daemon's housekeeping does: Buildbot's link rows are released already; it reports it. */
+    static void logHousekeeping(MasterModel master) {
+        log.info(
+                "housekeeping of master {} ('{}') done: its claims, builder registrations, worker connections and build"
+                        + " request claims are released",
+                master.id(),
+                master.name());
     }
 
     /** A daemon logs every lifecycle step; the one-shot commands only warnings (see logback.xml). */

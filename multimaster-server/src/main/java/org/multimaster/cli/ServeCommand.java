@@ -27,10 +27,11 @@ final class ServeCommand extends DatabaseCommand {
 
     @Override
     int execute() {
+        String token = HttpService.adminToken(http);
         RunCommand.logLifecycle();
         // Checks that the database exists and has a schema before anything listens.
         open(false).close();
-        HttpService service = HttpService.start(http, databaseUrl());
+        HttpService service = HttpService.start(http, token, databaseUrl(), RunCommand::logHousekeeping);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime()
                 .addShutdownHook(new Thread(

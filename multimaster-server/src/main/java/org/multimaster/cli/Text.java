@@ -20,4 +20,25 @@ final class Text {
         });
         return out.toString();
     }
+
+    /** Prints rows as columns two spaces apart, the first row a header; widths count code points. */
+    static void printTable(java.io.PrintWriter out, java.util.List<String[]> rows) {
+        int columns = rows.get(0).length;
+        int[] widths = new int[columns];
+        for (String[] row : rows) {
+            for (int i = 0; i < row.length; i++) {
+                widths[i] = Math.max(widths[i], row[i].codePointCount(0, row[i].length()));
+            }
+        }
+        for (String[] row : rows) {
+            StringBuilder line = new StringBuilder();
+            for (int i = 0; i < row.length; i++) {
+                line.append(row[i]);
+                if (i < row.length - 1) {
+                    line.append(" ".repeat(widths[i] - row[i].codePointCount(0, row[i].length()) + 2));
+                }
+            }
+            out.println(line);
+        }
+    }
 }

@@ -5,6 +5,7 @@ import java.net.BindException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.Consumer;
 import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -13,6 +14,7 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.jspecify.annotations.Nullable;
 import org.multimaster.db.DbConnector;
+import org.multimaster.db.MasterModel;
 import org.multimaster.runtime.MasterEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -124,6 +126,8 @@ public final class HttpServer implements AutoCloseable {
         private int eventQueueBound = 1000;
         private int maxEventClients = 64;
         private Duration keepAlive = Duration.ofSeconds(15);
+        private @Nullable String adminToken;
+        private Consumer<MasterModel> housekeeping = master -> {};
 
         private Builder(DbConnector api) {
             this.api = api;
@@ -164,6 +168,28 @@ public final class HttpServer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Allows operator actions ({@code POST /api/v2/masters/N/deactivate}) to clients that send
+         * this token as {@code Authorization: Bearer TOKEN}; without a token they are off.
+         */
+        public Builder adminToken(String token) {
+            Objects.requireNonNull(token, "token");
+            if (token.isBlank()) {
+                throw new IllegalArgumentException("the admin token must not be blank");
+            }
+            this.adminToken = token;
+            return this;
+        }
+
+        /**
+         * Sets what runs, exactly once, after an operator deactivated a master over HTTP (its link
+         * rows are released already); default nothing.
+         */
+        public Builder housekeeping(Consumer<MasterModel> housekeeping) {
+            this.housekeeping = Objects.requireNonNull(housekeeping, "housekeeping");
+            return this;
+        }
+
         /** For tests: how many events may wait for one slow client before it is dropped. */
         Builder eventQueueBound(int bound) {
             this.eventQueueBound = bound;
@@ -200,7 +226,8 @@ public final class HttpServer implements AutoCloseable {
             server.setErrorHandler(new JsonErrorHandler());
             EventStream events = new EventStream(maxEventClients, eventQueueBound, keepAlive);
             ClusterWatcher watcher = new ClusterWatcher(api, poll, events::publish, clock);
-            server.setHandler(new Routes(new DataApi(api, requestTimeout), events));
+            DataApi data = new DataApi(api, requestTimeout);
+            server.setHandler(new Routes(data, events, new Admin(data, api, adminToken, housekeeping, watcher::local)));
             try {
                 server.start();
             } catch (Exception e) {

@@ -26,10 +26,12 @@ final class Routes extends Handler.Abstract {
 
     private final DataApi api;
     private final EventStream events;
+    private final Admin admin;
 
-    Routes(DataApi api, EventStream events) {
+    Routes(DataApi api, EventStream events, Admin admin) {
         this.api = api;
         this.events = events;
+        this.admin = admin;
     }
 
     @Override
@@ -60,9 +62,13 @@ final class Routes extends Handler.Abstract {
         String method = request.getMethod();
         boolean read = HttpMethod.GET.is(method) || HttpMethod.HEAD.is(method);
         if (path.size() >= 2 && path.get(0).equals("api") && path.get(1).equals("v2")) {
+            if (HttpMethod.POST.is(method)) {
+                Reply reply = admin.post(target.after(2), request.getHeaders().get(HttpHeader.AUTHORIZATION));
+                // Buildbot answers other POSTs with its JSON-RPC, which is not served here.
+                return reply != null ? reply : Reply.error(405, "invalid HTTP method");
+            }
             if (!read) {
-                // Buildbot answers every other method so, except POST, its JSON-RPC, not served here.
-                return Reply.error(HttpMethod.POST.is(method) ? 405 : 400, "invalid HTTP method");
+                return Reply.error(400, "invalid HTTP method");
             }
             String accept = request.getHeaders().get(HttpHeader.ACCEPT);
             boolean json = accept != null && accept.contains("application/json");

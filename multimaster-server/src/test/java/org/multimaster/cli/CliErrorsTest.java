@@ -50,14 +50,15 @@ class CliErrorsTest {
     @Test
     void shouldRejectAnUnknownCommandAndSuggestTheNearestOne() {
         assertFails(
-                run("bogus"),
+                run("xyzzy"),
                 2,
-                "multimaster: Unmatched argument at index 0: 'bogus'\nTry 'multimaster --help' for more information.\n");
+                "multimaster: Unmatched argument at index 0: 'xyzzy'\nTry 'multimaster --help' for more information.\n");
         assertFails(
                 run("lst"),
                 2,
                 "multimaster: Unmatched argument at index 0: 'lst'\n"
                         + "  did you mean: multimaster list?\n"
+                        + "  did you mean: multimaster status?\n"
                         + "Try 'multimaster --help' for more information.\n");
     }
 
@@ -130,6 +131,30 @@ class CliErrorsTest {
                 2,
                 "multimaster: Invalid value for option '--limit': 'ten' is not a long\n"
                         + "Try 'multimaster list --help' for more information.\n");
+        assertNoDatabaseFile();
+    }
+
+    @Test
+    void shouldRefuseAMissingOrEmptyAdminTokenFileBeforeStarting() throws Exception {
+        Path tokens = Files.createTempDirectory("mm-tokens");
+        Path missing = tokens.resolve("no-token");
+        Path empty = Files.writeString(tokens.resolve("empty-token"), " \n");
+
+        assertFails(
+                run("serve", "--db", dbUrl(), "--admin-token-file", missing.toString()),
+                2,
+                "multimaster: cannot read the admin token file " + missing + ": java.nio.file.NoSuchFileException: "
+                        + missing + "; check --admin-token-file\n");
+        assertFails(
+                run("run", "--db", dbUrl(), "--admin-token-file", empty.toString()),
+                2,
+                "multimaster: the admin token file " + empty + " is empty; write a long random token into it\n");
+        assertFails(
+                run("serve", "--db", dbUrl(), "--http", "localhost"),
+                2,
+                "multimaster: Invalid value for option '--http': invalid HTTP address 'localhost': write HOST:PORT,"
+                        + " e.g. 127.0.0.1:8010, 0.0.0.0:8010 or [::1]:8010 (port 0: any free port)\n"
+                        + "Try 'multimaster serve --help' for more information.\n");
         assertNoDatabaseFile();
     }
 
