@@ -27,6 +27,7 @@ final class Routes extends Handler.Abstract {
     private final DataApi api;
     private final EventStream events;
     private final Admin admin;
+    private final Page page = new Page();
 
     Routes(DataApi api, EventStream events, Admin admin) {
         this.api = api;
@@ -73,6 +74,10 @@ final class Routes extends Handler.Abstract {
             String accept = request.getHeaders().get(HttpHeader.ACCEPT);
             boolean json = accept != null && accept.contains("application/json");
             return api.get(target.after(2), target.query(), json);
+        }
+        Reply file = read ? page.get(request.getHttpURI().getPath()) : null;
+        if (file != null) {
+            return file;
         }
         return Reply.error(404, "no such page: " + request.getHttpURI().getPath());
     }
