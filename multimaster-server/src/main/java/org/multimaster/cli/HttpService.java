@@ -1,5 +1,13 @@
 package org.multimaster.cli;
 
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -8,9 +16,11 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.multimaster.db.DbConnector;
 import org.multimaster.db.MasterModel;
+import org.multimaster.http.Health;
 import org.multimaster.http.HttpServer;
 import org.multimaster.http.HttpServer.HttpServerException;
 import org.slf4j.Logger;
@@ -41,19 +51,33 @@ final class HttpService implements AutoCloseable {
      * @throws CliException with exit code 2 if the server cannot listen (port in use)
      */
     static HttpService start(
-            HttpOptions options, @Nullable String token, String databaseUrl, Consumer<MasterModel> housekeeping) {
+            HttpOptions options,
+            @Nullable String token,
+            String databaseUrl,
+            PrometheusMeterRegistry registry,
+            @Nullable Supplier<Health> health,
+            Consumer<MasterModel> housekeeping) {
         DbConnector api = DbConnector.builder()
                 .url(databaseUrl)
+                .poolName("multimaster-api")
+                .metricRegistry(registry)
                 .poolSize(API_POOL_SIZE)
                 .connectionTimeout(Duration.ofSeconds(5))
                 .migrate(false)
                 .open();
         try {
-            HttpServer server = HttpServer.builder(api)
+            HttpServer.Builder builder = HttpServer.builder(api)
                     .endpoint(options.http)
                     .poll(options.poll)
-                    .start();
-            return new HttpService(api, server);
+                    .housekeeping(housekeeping)
+                    .metrics(registry);
+            if (token != null) {
+                builder.adminToken(token);
+            }
+            if (health != null) {
+                builder.health(health);
+            }
+            return new HttpService(api, builder.start());
         } catch (HttpServerException e) {
             api.close();
             throw new CliException(ExitCodes.USAGE, String.valueOf(e.getMessage()));
@@ -61,6 +85,18 @@ final class HttpService implements AutoCloseable {
             api.close();
             throw e;
         }
+    }
+
+    /** A Prometheus registry with the JVM's meters: memory, GC, threads, classes, CPU, uptime. */
+    static PrometheusMeterRegistry newRegistry() {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmGcMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        return registry;
     }
 
     /**

@@ -1,8 +1,10 @@
 package org.multimaster.cli;
 
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,6 +14,8 @@ import org.multimaster.db.DbConnector;
 import org.multimaster.db.MasterModel;
 import org.multimaster.db.TimeSource;
 import org.multimaster.http.HttpServer;
+import org.multimaster.metrics.CheckInMeter;
+import org.multimaster.metrics.MasterMetrics;
 import org.multimaster.runtime.ClaimListener;
 import org.multimaster.runtime.Component;
 import org.multimaster.runtime.MasterRuntime;
@@ -99,17 +103,28 @@ final class RunCommand extends DatabaseCommand {
         @Nullable String token = noHttp ? null : HttpService.adminToken(http);
         logLifecycle();
         String masterName = name != null ? name : defaultName();
-        DbConnector db = DbConnector.builder()
+        PrometheusMeterRegistry registry = HttpService.newRegistry();
+        CheckInMeter checkIns = new CheckInMeter(registry, Clock.systemUTC());
+        MasterMetrics metrics = new MasterMetrics(registry, checkIns, Clock.systemUTC());
+        DbConnector pooled = DbConnector.builder()
                 .url(databaseUrl())
+                .poolName("multimaster-runtime")
+                .metricRegistry(registry)
                 // During an outage a check-in should fail within its heartbeat, naming the cause,
                 // rather than wait for a connection far longer than the interval.
                 .connectionTimeout(heartbeat.compareTo(Duration.ofSeconds(10)) < 0 ? heartbeat : Duration.ofSeconds(10))
                 .timeSource(clock == ClockChoice.database ? TimeSource.DATABASE : TimeSource.APPLICATION)
                 .open();
+        DbConnector db = checkIns.meter(pooled);
         // Listening first: a port in use is reported before this master registers or expires anyone.
         @Nullable HttpService service;
         try {
-            service = noHttp ? null : HttpService.start(http, token, databaseUrl(), RunCommand::logHousekeeping);
+            service = noHttp
+                    ? null
+                    : HttpService.start(http, token, databaseUrl(), registry, metrics::health, master -> {
+                        logHousekeeping(master);
+                        metrics.housekept(master);
+                    });
         } catch (RuntimeException e) {
             db.close();
             throw e;
@@ -135,6 +150,7 @@ final class RunCommand extends DatabaseCommand {
                     })
                     .housekeeping(master -> {
                         logHousekeeping(master);
+                        metrics.expired(master);
                         if (server != null) {
                             server.clusterChanged();
                         }
@@ -177,6 +193,7 @@ final class RunCommand extends DatabaseCommand {
         Runtime.getRuntime().addShutdownHook(shutdown);
         log.info("starting master '{}' on {}", masterName, db.url());
         try {
+            metrics.bind(runtime, heartbeat);
             runtime.start();
         } catch (RuntimeException e) {
             Runtime.getRuntime().removeShutdownHook(shutdown);

@@ -31,7 +31,8 @@ final class ServeCommand extends DatabaseCommand {
         RunCommand.logLifecycle();
         // Checks that the database exists and has a schema before anything listens.
         open(false).close();
-        HttpService service = HttpService.start(http, token, databaseUrl(), RunCommand::logHousekeeping);
+        HttpService service = HttpService.start(
+                http, token, databaseUrl(), HttpService.newRegistry(), null, RunCommand::logHousekeeping);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime()
                 .addShutdownHook(new Thread(

@@ -65,6 +65,8 @@ final class ClusterWatcher implements AutoCloseable {
     private volatile @Nullable ClusterState last;
     private volatile @Nullable Instant lastSuccess;
     private volatile @Nullable String lastError;
+    private volatile double skewSeconds = Double.NaN;
+    private long skewMeasuredAt = Long.MIN_VALUE;
 
     ClusterWatcher(DbConnector db, Duration poll, Consumer<ClusterEvent> sink, Clock clock) {
         this.db = db;
@@ -125,6 +127,25 @@ final class ClusterWatcher implements AutoCloseable {
         return lastError;
     }
 
+    /**
+     * The database's clock minus this host's, in seconds (whole-second readings), measured every
+     * 30 s; NaN before the first measurement.
+     */
+    double skewSeconds() {
+        return skewSeconds;
+    }
+
+    private void measureSkew() throws Exception {
+        long now = System.nanoTime();
+        if (skewMeasuredAt != Long.MIN_VALUE
+                && now - skewMeasuredAt < Duration.ofSeconds(30).toNanos()) {
+            return;
+        }
+        skewMeasuredAt = now;
+        Instant database = db.databaseNow().get(Math.max(1, poll.toMillis() * 5), TimeUnit.MILLISECONDS);
+        skewSeconds = Duration.between(clock.instant(), database).toSeconds();
+    }
+
     /** The poll interval. */
     Duration poll() {
         return poll;
@@ -148,6 +169,7 @@ final class ClusterWatcher implements AutoCloseable {
             ClusterState state = db.clusterState().get(Math.max(1, poll.toMillis() * 5), TimeUnit.MILLISECONDS);
             apply(state);
             last = state;
+            measureSkew();
             lastSuccess = clock.instant();
             lastError = null;
             if (failing) {

@@ -1,11 +1,15 @@
 package org.multimaster.http;
 
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.net.BindException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -127,6 +131,8 @@ public final class HttpServer implements AutoCloseable {
         private int maxEventClients = 64;
         private Duration keepAlive = Duration.ofSeconds(15);
         private @Nullable String adminToken;
+        private @Nullable PrometheusMeterRegistry metrics;
+        private @Nullable Supplier<Health> health;
         private Consumer<MasterModel> housekeeping = master -> {};
 
         private Builder(DbConnector api) {
@@ -190,6 +196,25 @@ public final class HttpServer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Serves {@code GET /metrics} from this registry, and adds the cluster's meters to it:
+         * {@code multimaster_masters{state}}, {@code multimaster_clock_skew_seconds} and the event
+         * stream's clients.
+         */
+        public Builder metrics(PrometheusMeterRegistry registry) {
+            this.metrics = Objects.requireNonNull(registry, "registry");
+            return this;
+        }
+
+        /**
+         * Sets what {@code GET /healthz} reports: the running master's health. Default (an observer):
+         * healthy while the cluster watcher reads the database.
+         */
+        public Builder health(Supplier<Health> health) {
+            this.health = Objects.requireNonNull(health, "health");
+            return this;
+        }
+
         /** For tests: how many events may wait for one slow client before it is dropped. */
         Builder eventQueueBound(int bound) {
             this.eventQueueBound = bound;
@@ -227,7 +252,16 @@ public final class HttpServer implements AutoCloseable {
             EventStream events = new EventStream(maxEventClients, eventQueueBound, keepAlive);
             ClusterWatcher watcher = new ClusterWatcher(api, poll, events::publish, clock);
             DataApi data = new DataApi(api, requestTimeout);
-            server.setHandler(new Routes(data, events, new Admin(data, api, adminToken, housekeeping, watcher::local)));
+            Supplier<Health> healthCheck = health != null ? health : () -> observerHealth(watcher, clock);
+            if (metrics != null) {
+                registerClusterMeters(metrics, watcher, events);
+            }
+            server.setHandler(new Routes(
+                    data,
+                    events,
+                    new Admin(data, api, adminToken, housekeeping, watcher::local),
+                    metrics,
+                    healthCheck));
             try {
                 server.start();
             } catch (Exception e) {
@@ -240,6 +274,49 @@ public final class HttpServer implements AutoCloseable {
             HttpServer started = new HttpServer(server, connector, endpoint, watcher, events);
             log.info("serving the data API, the Build Masters page and metrics on {}", started.url());
             return started;
+        }
+
+        private static Health observerHealth(ClusterWatcher watcher, Clock clock) {
+            java.time.Instant last = watcher.lastSuccess();
+            Duration limit = watcher.poll().multipliedBy(2).plusSeconds(1);
+            if (last != null && Duration.between(last, clock.instant()).compareTo(limit) <= 0) {
+                return new Health(
+                        true,
+                        "the cluster watcher read the database "
+                                + Duration.between(last, clock.instant()).toMillis() + " ms ago");
+            }
+            String error = watcher.lastError();
+            return new Health(
+                    false,
+                    "the cluster watcher has not read the database within " + limit
+                            + (error == null ? "" : ": " + error));
+        }
+
+        private static void registerClusterMeters(
+                PrometheusMeterRegistry registry, ClusterWatcher watcher, EventStream events) {
+            for (boolean active : new boolean[] {true, false}) {
+                Gauge.builder("multimaster.masters", watcher, w -> {
+                            org.multimaster.db.ClusterState state = w.last();
+                            return state == null
+                                    ? Double.NaN
+                                    : state.masters().stream()
+                                            .filter(m -> m.active() == active)
+                                            .count();
+                        })
+                        .description("masters of the cluster, as the watcher last read them")
+                        .tag("state", active ? "active" : "inactive")
+                        .register(registry);
+            }
+            Gauge.builder("multimaster.clock.skew", watcher, ClusterWatcher::skewSeconds)
+                    .description("the database's clock minus this host's")
+                    .baseUnit("seconds")
+                    .register(registry);
+            Gauge.builder("multimaster.event.stream.clients", events, EventStream::clients)
+                    .description("clients of /api/v2/events")
+                    .register(registry);
+            FunctionCounter.builder("multimaster.event.stream.dropped", events, EventStream::dropped)
+                    .description("event stream clients dropped for not keeping up")
+                    .register(registry);
         }
 
         private static void stopQuietly(Server server) {

@@ -1,14 +1,18 @@
 package org.multimaster.http;
 
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.function.Supplier;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
+import org.jspecify.annotations.Nullable;
 import org.multimaster.db.MultimasterException;
+import org.multimaster.json.BuildbotJson;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,11 +32,20 @@ final class Routes extends Handler.Abstract {
     private final EventStream events;
     private final Admin admin;
     private final Page page = new Page();
+    private final @Nullable PrometheusMeterRegistry metrics;
+    private final Supplier<Health> health;
 
-    Routes(DataApi api, EventStream events, Admin admin) {
+    Routes(
+            DataApi api,
+            EventStream events,
+            Admin admin,
+            @Nullable PrometheusMeterRegistry metrics,
+            Supplier<Health> health) {
         this.api = api;
         this.events = events;
         this.admin = admin;
+        this.metrics = metrics;
+        this.health = health;
     }
 
     @Override
@@ -75,7 +88,20 @@ final class Routes extends Handler.Abstract {
             boolean json = accept != null && accept.contains("application/json");
             return api.get(target.after(2), target.query(), json);
         }
-        Reply file = read ? page.get(request.getHttpURI().getPath()) : null;
+        String rawPath = request.getHttpURI().getPath();
+        if (read && rawPath.equals("/metrics") && metrics != null) {
+            return Reply.of(200, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape());
+        }
+        if (read && rawPath.equals("/healthz")) {
+            Health now = health.get();
+            return now.healthy()
+                    ? Reply.of(
+                            200,
+                            Reply.JSON,
+                            BuildbotJson.compact(java.util.Map.of("status", "ok", "detail", now.detail())))
+                    : Reply.error(503, now.detail());
+        }
+        Reply file = read ? page.get(rawPath) : null;
         if (file != null) {
             return file;
         }
