@@ -58,6 +58,9 @@ final class ClusterWatcher implements AutoCloseable {
     // Touched only on the watcher's thread.
     private final Map<Long, MasterModel> masters = new HashMap<>();
     private final Map<String, Claim> claims = new HashMap<>();
+    /** The state each master's last published started/stopped announced, so that none is sent twice. */
+    private final Map<Long, Boolean> announced = new HashMap<>();
+
     private boolean initialized;
     private boolean failing;
 
@@ -97,13 +100,13 @@ final class ClusterWatcher implements AutoCloseable {
         Objects.requireNonNull(event, "event");
         execute(() -> {
             MasterModel known = masters.get(event.masterId());
-            if (known == null || known.active() != event.active()) {
-                Instant lastActive = known != null
-                        ? known.lastActive()
-                        : clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
-                masters.put(
-                        event.masterId(), new MasterModel(event.masterId(), event.name(), event.active(), lastActive));
-                sink.accept(stateEvent(event.masterId(), event.name(), event.active()));
+            Instant lastActive = known != null
+                    ? known.lastActive()
+                    : clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+            masters.put(event.masterId(), new MasterModel(event.masterId(), event.name(), event.active(), lastActive));
+            // A poll may have seen the change first (as a new master, say) without announcing it.
+            if (!Boolean.valueOf(event.active()).equals(announced.get(event.masterId()))) {
+                announce(event.masterId(), event.name(), event.active());
             }
             pollSafely();
         });
@@ -202,10 +205,10 @@ final class ClusterWatcher implements AutoCloseable {
             if (known == null) {
                 sink.accept(ClusterEvent.of("masters", master.id(), "updated", BuildbotJson.master(master)));
                 if (master.active()) {
-                    sink.accept(stateEvent(master.id(), master.name(), true));
+                    announce(master.id(), master.name(), true);
                 }
             } else if (known.active() != master.active()) {
-                sink.accept(stateEvent(master.id(), master.name(), master.active()));
+                announce(master.id(), master.name(), master.active());
             } else if (!known.lastActive().equals(master.lastActive())) {
                 sink.accept(ClusterEvent.of("masters", master.id(), "updated", BuildbotJson.master(master)));
             }
@@ -213,6 +216,7 @@ final class ClusterWatcher implements AutoCloseable {
         for (Long id : List.copyOf(masters.keySet())) {
             if (!seen.contains(id)) {
                 MasterModel gone = masters.remove(id);
+                announced.remove(id);
                 if (publish && gone != null) {
                     sink.accept(ClusterEvent.of("masters", id, "removed", BuildbotJson.master(gone)));
                 }
@@ -250,6 +254,11 @@ final class ClusterWatcher implements AutoCloseable {
 
     private static long owner(@Nullable Long masterId) {
         return masterId == null ? -1 : masterId;
+    }
+
+    private void announce(long id, String name, boolean active) {
+        announced.put(id, active);
+        sink.accept(stateEvent(id, name, active));
     }
 
     private static ClusterEvent stateEvent(long id, String name, boolean active) {

@@ -2,14 +2,9 @@ package org.multimaster.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.util.HexFormat;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -73,56 +68,16 @@ abstract class HttpApiContract {
 
     private void insertFixture() throws SQLException {
         try (Connection c = database.connect()) {
-            master(c, 7, "master-7", 0, 1348971992L);
-            master(c, 8, "master-8", 1, 1008971992L);
-            master(c, 9, "\u00c4rger:/x", 1, 1700000000L);
-            master(c, 10, "beta", 0, 1700000000L);
-            named(c, "INSERT INTO schedulers (id, name, name_hash, enabled) VALUES (?, ?, ?, 1)", 1, "nightly");
-            named(c, "INSERT INTO schedulers (id, name, name_hash, enabled) VALUES (?, ?, ?, 0)", 2, "hourly");
-            named(c, "INSERT INTO schedulers (id, name, name_hash, enabled) VALUES (?, ?, ?, 1)", 3, "weekly");
-            named(c, "INSERT INTO changesources (id, name, name_hash) VALUES (?, ?, ?)", 1, "git");
-            named(c, "INSERT INTO changesources (id, name, name_hash) VALUES (?, ?, ?)", 2, "svn");
-            link(c, "INSERT INTO scheduler_masters (schedulerid, masterid) VALUES (?, ?)", 1, 8);
-            link(c, "INSERT INTO scheduler_masters (schedulerid, masterid) VALUES (?, ?)", 3, 9);
-            link(c, "INSERT INTO changesource_masters (changesourceid, masterid) VALUES (?, ?)", 1, 8);
-        }
-    }
-
-    private static void master(Connection c, long id, String name, int active, long lastActive) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement(
-                "INSERT INTO masters (id, name, name_hash, active, last_active) VALUES (?, ?, ?, ?, ?)")) {
-            s.setLong(1, id);
-            s.setString(2, name);
-            s.setString(3, sha1(name));
-            s.setInt(4, active);
-            s.setLong(5, lastActive);
-            s.executeUpdate();
-        }
-    }
-
-    private static void named(Connection c, String sql, long id, String name) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement(sql)) {
-            s.setLong(1, id);
-            s.setString(2, name);
-            s.setString(3, sha1(name));
-            s.executeUpdate();
-        }
-    }
-
-    private static void link(Connection c, String sql, long id, long masterId) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement(sql)) {
-            s.setLong(1, id);
-            s.setLong(2, masterId);
-            s.executeUpdate();
-        }
-    }
-
-    static String sha1(String name) {
-        try {
-            return HexFormat.of()
-                    .formatHex(MessageDigest.getInstance("SHA-1").digest(name.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+            new FixtureRows(c)
+                    .master(7, "master-7", false, 1348971992L)
+                    .master(8, "master-8", true, 1008971992L)
+                    .master(9, "\u00c4rger:/x", true, 1700000000L)
+                    .master(10, "beta", false, 1700000000L)
+                    .scheduler(1, "nightly", true, 8L)
+                    .scheduler(2, "hourly", false, null)
+                    .scheduler(3, "weekly", true, 9L)
+                    .changeSource(1, "git", 8L)
+                    .changeSource(2, "svn", null);
         }
     }
 

@@ -10,14 +10,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -28,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.multimaster.db.DbConnector;
+import org.multimaster.http.FixtureRows;
 import org.multimaster.http.HttpEndpoint;
 import org.multimaster.http.HttpServer;
 
@@ -95,54 +92,18 @@ abstract class BuildbotHttpSideBySideContract {
 
     private static void insertFixture(InteropDatabase db) throws Exception {
         try (Connection c = db.database().connect()) {
-            master(c, 7, "master-7", 0, 1348971992L);
-            master(c, 8, "master-8", 1, 2147483000L);
-            master(c, 9, "\u00c4rger:/x", 1, 2147483001L);
-            master(c, 10, "beta", 0, 1700000000L);
-            master(c, 11, "Beta", 0, 1008971992L);
-            named(c, "INSERT INTO schedulers (id, name, name_hash, enabled) VALUES (?, ?, ?, 1)", 5, "nightly");
-            named(c, "INSERT INTO schedulers (id, name, name_hash, enabled) VALUES (?, ?, ?, 0)", 6, "hourly");
-            named(c, "INSERT INTO schedulers (id, name, name_hash, enabled) VALUES (?, ?, ?, 1)", 7, "weekly");
-            named(c, "INSERT INTO changesources (id, name, name_hash) VALUES (?, ?, ?)", 3, "git");
-            named(c, "INSERT INTO changesources (id, name, name_hash) VALUES (?, ?, ?)", 4, "svn");
-            link(c, "INSERT INTO scheduler_masters (schedulerid, masterid) VALUES (?, ?)", 5, 8);
-            link(c, "INSERT INTO scheduler_masters (schedulerid, masterid) VALUES (?, ?)", 7, 9);
-            link(c, "INSERT INTO changesource_masters (changesourceid, masterid) VALUES (?, ?)", 3, 8);
+            new FixtureRows(c)
+                    .master(7, "master-7", false, 1348971992L)
+                    .master(8, "master-8", true, 2147483000L)
+                    .master(9, "\u00c4rger:/x", true, 2147483001L)
+                    .master(10, "beta", false, 1700000000L)
+                    .master(11, "Beta", false, 1008971992L)
+                    .scheduler(5, "nightly", true, 8L)
+                    .scheduler(6, "hourly", false, null)
+                    .scheduler(7, "weekly", true, 9L)
+                    .changeSource(3, "git", 8L)
+                    .changeSource(4, "svn", null);
         }
-    }
-
-    private static void master(Connection c, long id, String name, int active, long lastActive) throws Exception {
-        try (PreparedStatement s = c.prepareStatement(
-                "INSERT INTO masters (id, name, name_hash, active, last_active) VALUES (?, ?, ?, ?, ?)")) {
-            s.setLong(1, id);
-            s.setString(2, name);
-            s.setString(3, sha1(name));
-            s.setInt(4, active);
-            s.setLong(5, lastActive);
-            s.executeUpdate();
-        }
-    }
-
-    private static void named(Connection c, String sql, long id, String name) throws Exception {
-        try (PreparedStatement s = c.prepareStatement(sql)) {
-            s.setLong(1, id);
-            s.setString(2, name);
-            s.setString(3, sha1(name));
-            s.executeUpdate();
-        }
-    }
-
-    private static void link(Connection c, String sql, long id, long masterId) throws Exception {
-        try (PreparedStatement s = c.prepareStatement(sql)) {
-            s.setLong(1, id);
-            s.setLong(2, masterId);
-            s.executeUpdate();
-        }
-    }
-
-    private static String sha1(String name) throws Exception {
-        return HexFormat.of()
-                .formatHex(MessageDigest.getInstance("SHA-1").digest(name.getBytes(StandardCharsets.UTF_8)));
     }
 
     /** Requests that Buildbot answers below 500, each as a path and query, already percent-encoded. */
