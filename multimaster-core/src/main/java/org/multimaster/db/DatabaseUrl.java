@@ -1,11 +1,13 @@
 package org.multimaster.db;
 
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -20,8 +22,15 @@ import org.jspecify.annotations.Nullable;
  * {@code postgresql://user:pass@host:port/db}, {@code mysql://user:pass@host/db}, each with an
  * optional {@code +driver} suffix on the scheme).
  *
+ * <p>PostgreSQL URLs may name several hosts, for a primary with standbys: JDBC's
+ * {@code jdbc:postgresql://h1:5432,h2:5433/db?targetServerType=primary}, or libpq's (as SQLAlchemy
+ * takes it) {@code postgresql://user@/db?host=h1:5432&host=h2:5433&target_session_attrs=read-write},
+ * whose {@code target_session_attrs} becomes the driver's {@code targetServerType}.
+ *
  * <p>The credentials are taken out of the URL: {@link #jdbcUrl()} never contains a password, and
- * {@link #toString()} shows the URL as given with the password replaced by {@code ***}.
+ * {@link #toString()} shows the URL as given with each password replaced by {@code ***}. What is
+ * hidden is what the parse found to be a password (see {@link UrlParts}), so a password may hold any
+ * character, raw or percent-encoded.
  *
  * <p>Immutable and thread-safe.
  */
@@ -37,26 +46,42 @@ public final class DatabaseUrl {
     private static final Set<String> BUILDBOT_ONLY_PARAMETERS =
             Set.of("max_idle", "charset", "use_unicode", "storage_engine", "serialize_access");
 
-    private static final Pattern BUILDBOT_URL =
-            Pattern.compile("(?<scheme>[A-Za-z][A-Za-z0-9]*)(?:\\+[A-Za-z0-9_]+)?://(?<rest>.*)", Pattern.DOTALL);
-    // Greedy up to the last '@' of the authority, so that a password with a raw '@' is hidden
-    // whole; one leading slash is enough, so that a malformed "scheme:/user:pass@host" is too.
-    private static final Pattern USERINFO_PASSWORD = Pattern.compile("(/[^/?#@:]*:)[^/?#]*@");
-    private static final Pattern PASSWORD_PARAMETER = Pattern.compile("([?&;](?i:password)=)[^&;#]*");
+    /** libpq's {@code target_session_attrs} values and the PostgreSQL driver's {@code targetServerType} for each. */
+    private static final Map<String, String> TARGET_SERVER_TYPES = Map.of(
+            "any", "any",
+            "read-write", "primary",
+            "primary", "primary",
+            "read-only", "secondary",
+            "standby", "secondary",
+            "prefer-standby", "preferSecondary");
+
+    private static final Pattern HOST = Pattern.compile("[A-Za-z0-9._~%-]+");
+    private static final Pattern IPV6 = Pattern.compile("\\[[0-9A-Fa-f:.]+(%[A-Za-z0-9._~-]+)?\\]");
+    private static final Pattern PORT = Pattern.compile("[0-9]+");
+    private static final Pattern ADDRESS_GROUP = Pattern.compile("\\(([^=()]*)=([^()]*)\\)");
 
     private final DatabaseKind kind;
     private final String jdbcUrl;
     private final @Nullable String user;
     private final @Nullable String password;
     private final String redacted;
+    /** Every form in which a password of this URL may appear in text, longest first. */
+    private final List<String> secrets;
 
     private DatabaseUrl(
-            DatabaseKind kind, String jdbcUrl, @Nullable String user, @Nullable String password, String redacted) {
+            DatabaseKind kind, String jdbcUrl, @Nullable String user, @Nullable String password, UrlParts parts) {
         this.kind = kind;
         this.jdbcUrl = jdbcUrl;
         this.user = user;
         this.password = password;
-        this.redacted = redacted;
+        this.redacted = parts.redacted();
+        Set<String> forms = new LinkedHashSet<>(parts.secretsAsWritten());
+        if (password != null && !password.isEmpty()) {
+            forms.add(password);
+        }
+        this.secrets = forms.stream()
+                .sorted(Comparator.comparingInt(String::length).reversed())
+                .toList();
     }
 
     /**
@@ -65,8 +90,8 @@ public final class DatabaseUrl {
      *
      * @param url the URL
      * @return the parsed URL
-     * @throws IllegalArgumentException if the URL is blank or malformed; the message shows the URL
-     *     without its password
+     * @throws IllegalArgumentException if the URL is blank or malformed, or a port is out of range;
+     *     the message shows the URL without its password
      * @throws UnsupportedDatabaseException if the URL names a database multimaster does not support
      */
     public static DatabaseUrl parse(String url) {
@@ -75,53 +100,65 @@ public final class DatabaseUrl {
         if (trimmed.isEmpty()) {
             throw new IllegalArgumentException("database URL is empty; " + EXAMPLES);
         }
-        String shown = redact(trimmed);
-        String lower = trimmed.toLowerCase(Locale.ROOT);
-        if (lower.startsWith("jdbc:sqlite:")) {
-            String target = trimmed.substring("jdbc:sqlite:".length());
-            requireFileDatabase(target, shown);
-            return new DatabaseUrl(DatabaseKind.SQLITE, trimmed, null, null, shown);
-        }
-        if (lower.startsWith("jdbc:postgresql:")) {
-            return fromJdbc(DatabaseKind.POSTGRESQL, "jdbc:postgresql:", trimmed, shown);
-        }
-        if (lower.startsWith("jdbc:mariadb:") || lower.startsWith("jdbc:mysql:")) {
-            String rest = trimmed.substring(trimmed.indexOf(':', "jdbc:".length()) + 1);
-            return fromJdbc(DatabaseKind.MYSQL, "jdbc:mariadb:", "jdbc:mariadb:" + rest, shown);
-        }
-        if (lower.startsWith("jdbc:")) {
-            // Only the sub-protocol: other drivers write credentials in forms redact() cannot know.
-            int end = trimmed.indexOf(':', "jdbc:".length());
-            String protocol = end < 0 ? "jdbc:" : trimmed.substring(0, end + 1);
-            throw new UnsupportedDatabaseException("unsupported database URL '" + protocol + "...'"
-                    + ": multimaster supports SQLite, PostgreSQL and" + " MySQL/MariaDB; " + EXAMPLES);
-        }
-        Matcher m = BUILDBOT_URL.matcher(trimmed);
-        if (!m.matches()) {
-            throw new IllegalArgumentException("malformed database URL '" + shown + "'; " + EXAMPLES);
-        }
-        String scheme = m.group("scheme").toLowerCase(Locale.ROOT);
-        String rest = m.group("rest");
-        return switch (scheme) {
-            case "sqlite" -> fromBuildbotSqlite(rest, shown);
-            case "postgresql", "postgres" ->
-                fromBuildbotServer(DatabaseKind.POSTGRESQL, "jdbc:postgresql://", 5432, rest, shown);
-            case "mysql", "mariadb" -> fromBuildbotServer(DatabaseKind.MYSQL, "jdbc:mariadb://", 3306, rest, shown);
-            default ->
-                throw new UnsupportedDatabaseException("unsupported database '" + scheme + "' in URL '" + shown
-                        + "': multimaster supports SQLite, PostgreSQL and MySQL/MariaDB; " + EXAMPLES);
+        UrlParts parts = UrlParts.of(trimmed);
+        String shown = parts.redacted();
+        return switch (parts.form()) {
+            case JDBC_SQLITE -> {
+                requireFileDatabase(trimmed.substring("jdbc:sqlite:".length()), shown);
+                yield new DatabaseUrl(DatabaseKind.SQLITE, trimmed, null, null, parts);
+            }
+            case JDBC_POSTGRESQL -> fromJdbc(DatabaseKind.POSTGRESQL, "jdbc:postgresql:", parts, shown);
+            case JDBC_MARIADB -> fromJdbc(DatabaseKind.MYSQL, "jdbc:mariadb:", parts, shown);
+            case JDBC_OTHER -> {
+                // Only the sub-protocol: other drivers write credentials in forms not known here.
+                int end = trimmed.indexOf(':', "jdbc:".length());
+                String protocol = end < 0 ? "jdbc:" : trimmed.substring(0, end + 1);
+                throw new UnsupportedDatabaseException("unsupported database URL '" + protocol + "...'"
+                        + ": multimaster supports SQLite, PostgreSQL and MySQL/MariaDB; " + EXAMPLES);
+            }
+            case SCHEME -> {
+                if (!parts.wellFormedPrefix()) {
+                    throw new IllegalArgumentException("malformed database URL '" + shown + "'; " + EXAMPLES);
+                }
+                yield switch (parts.scheme()) {
+                    case "sqlite" ->
+                        fromBuildbotSqlite(trimmed.substring(parts.prefix().length()), parts, shown);
+                    case "postgresql", "postgres" -> fromBuildbotServer(DatabaseKind.POSTGRESQL, parts, shown);
+                    case "mysql", "mariadb" -> fromBuildbotServer(DatabaseKind.MYSQL, parts, shown);
+                    default ->
+                        throw new UnsupportedDatabaseException("unsupported database '" + parts.scheme()
+                                + "' in URL '" + shown + "': multimaster supports SQLite, PostgreSQL and"
+                                + " MySQL/MariaDB; " + EXAMPLES);
+                };
+            }
+            case NONE -> throw new IllegalArgumentException("malformed database URL '" + shown + "'; " + EXAMPLES);
         };
     }
 
     /**
-     * Returns the URL with any password replaced by {@code ***}; safe to print or log.
+     * Returns the text with the passwords it holds, read as a database URL, replaced by {@code ***};
+     * text that is not a database URL is returned as it is. Safe to print or log.
      *
      * @param url any database URL, well-formed or not
-     * @return the URL without its password
+     * @return the URL without its passwords
      */
     public static String redact(String url) {
-        String s = USERINFO_PASSWORD.matcher(url).replaceAll("$1***@");
-        return PASSWORD_PARAMETER.matcher(s).replaceAll("$1***");
+        return UrlParts.of(url).redacted();
+    }
+
+    /**
+     * Returns {@code text} (a driver's message, say) with every occurrence of this URL's password,
+     * decoded or as written, replaced by {@code ***}.
+     *
+     * @param text any text
+     * @return the text without this URL's password
+     */
+    public String hidePasswordIn(String text) {
+        String out = text;
+        for (String secret : secrets) {
+            out = out.replace(secret, "***");
+        }
+        return out;
     }
 
     /** The kind of database. */
@@ -164,17 +201,14 @@ public final class DatabaseUrl {
         return Objects.hash(kind, jdbcUrl, user);
     }
 
-    private static DatabaseUrl fromBuildbotSqlite(String rest, String shown) {
+    private static DatabaseUrl fromBuildbotSqlite(String rest, UrlParts parts, String shown) {
         // sqlite:///relative/path has rest "/relative/path"; sqlite:////abs/path has "//abs/path".
         int query = rest.indexOf('?');
         String pathPart = query < 0 ? rest : rest.substring(0, query);
-        if (query >= 0) {
-            for (String parameter : rest.substring(query + 1).split("&", -1)) {
-                String key = parameter.split("=", 2)[0];
-                if (!key.isEmpty() && !BUILDBOT_ONLY_PARAMETERS.contains(key)) {
-                    throw new IllegalArgumentException("unknown parameter '" + key + "' in SQLite URL '" + shown
-                            + "'; SQLite URLs take only a path, e.g. sqlite:///state.sqlite");
-                }
+        for (UrlParts.Parameter parameter : parts.parameters()) {
+            if (!BUILDBOT_ONLY_PARAMETERS.contains(parameter.name())) {
+                throw new IllegalArgumentException("unknown parameter '" + parameter.name() + "' in SQLite URL '"
+                        + shown + "'; SQLite URLs take only a path, e.g. sqlite:///state.sqlite");
             }
         }
         if (pathPart.isEmpty()) {
@@ -185,10 +219,10 @@ public final class DatabaseUrl {
             throw new IllegalArgumentException("malformed SQLite URL '" + shown
                     + "': a host is not allowed; use sqlite:///relative/path or sqlite:////absolute/path");
         }
-        String path = decode(pathPart.substring(1));
+        String path = UrlParts.decode(pathPart.substring(1));
         requireFileDatabase(path, shown);
         Path file = Path.of(path).toAbsolutePath().normalize();
-        return new DatabaseUrl(DatabaseKind.SQLITE, "jdbc:sqlite:" + file, null, null, shown);
+        return new DatabaseUrl(DatabaseKind.SQLITE, "jdbc:sqlite:" + file, null, null, parts);
     }
 
     private static void requireFileDatabase(String target, String shown) {
@@ -200,84 +234,219 @@ public final class DatabaseUrl {
         }
     }
 
-    private static DatabaseUrl fromBuildbotServer(
-            DatabaseKind kind, String jdbcPrefix, int defaultPort, String rest, String shown) {
-        int slash = rest.indexOf('/');
-        String authority = slash < 0 ? rest : rest.substring(0, slash);
-        String pathAndQuery = slash < 0 ? "" : rest.substring(slash + 1);
-        String user = null;
-        String password = null;
-        int at = authority.lastIndexOf('@');
-        if (at >= 0) {
-            String userInfo = authority.substring(0, at);
-            authority = authority.substring(at + 1);
-            int colon = userInfo.indexOf(':');
-            user = decode(colon < 0 ? userInfo : userInfo.substring(0, colon));
-            password = colon < 0 ? null : decode(userInfo.substring(colon + 1));
-            if (user.isEmpty()) {
-                user = null;
+    /** The user and password found so far, the later ones winning, as the drivers do. */
+    private static final class Credentials {
+        @Nullable
+        String user;
+
+        @Nullable
+        String password;
+
+        void fromUserInfo(UrlParts parts) {
+            if (parts.hasUserInfo()) {
+                String name = UrlParts.decode(parts.userAsWritten());
+                user = name.isEmpty() ? null : name;
+                password = parts.hasUserInfoPassword() ? UrlParts.decode(parts.userInfoPasswordAsWritten()) : null;
             }
         }
-        String host = authority.isEmpty() ? "localhost" : authority;
-        if (!host.matches("(\\[[0-9A-Fa-f:.]+\\]|[^:\\[\\]]+)(:[0-9]{1,5})?")) {
-            throw new IllegalArgumentException("malformed host '" + host + "' in database URL '" + shown
-                    + "'; write host or host:port, e.g. db.example.org:" + defaultPort);
+
+        /** Takes a {@code user} or {@code password} parameter; returns whether it was one. */
+        boolean take(UrlParts parts, UrlParts.Parameter parameter) {
+            String name = parameter.name().toLowerCase(Locale.ROOT);
+            if (name.equals("user") || name.equals("password")) {
+                String value = UrlParts.decode(parts.text(parameter.value()));
+                if (name.equals("user")) {
+                    user = value;
+                } else {
+                    password = value;
+                }
+                return true;
+            }
+            return false;
         }
-        int query = pathAndQuery.indexOf('?');
-        String database = decode(query < 0 ? pathAndQuery : pathAndQuery.substring(0, query));
+    }
+
+    private static DatabaseUrl fromBuildbotServer(DatabaseKind kind, UrlParts parts, String shown) {
+        boolean postgres = kind == DatabaseKind.POSTGRESQL;
+        int defaultPort = postgres ? 5432 : 3306;
+        Credentials credentials = new Credentials();
+        credentials.fromUserInfo(parts);
+        List<String> hosts = hostList(parts.hosts(), credentials, defaultPort, shown);
+        List<String> ports = new ArrayList<>();
+        String targetServerType = null;
+        List<String> kept = new ArrayList<>();
+        for (UrlParts.Parameter parameter : parts.parameters()) {
+            String name = parameter.name();
+            String value = UrlParts.decode(parts.text(parameter.value()));
+            if (credentials.take(parts, parameter) || BUILDBOT_ONLY_PARAMETERS.contains(name)) {
+                continue;
+            }
+            if (postgres && name.equals("host")) {
+                hosts.addAll(hostList(value, credentials, defaultPort, shown));
+            } else if (postgres && name.equals("port")) {
+                for (String port : value.split(",", -1)) {
+                    ports.add(checkPort(port, shown));
+                }
+            } else if (postgres && name.equals("target_session_attrs")) {
+                targetServerType = TARGET_SERVER_TYPES.get(value);
+                if (targetServerType == null) {
+                    throw new IllegalArgumentException("unknown target_session_attrs '" + value
+                            + "' in database URL '" + shown + "'; use one of "
+                            + TARGET_SERVER_TYPES.keySet().stream().sorted().toList());
+                }
+            } else {
+                kept.add(parts.text(parameter.whole()));
+            }
+        }
+        if (hosts.isEmpty()) {
+            hosts.add("localhost");
+        }
+        applyPorts(hosts, ports, shown);
+        String path = parts.path();
+        String database = path.startsWith("/") ? UrlParts.decode(path.substring(1)) : "";
         if (database.isEmpty()) {
             throw new IllegalArgumentException("database URL '" + shown
-                    + "' names no database; add it after the host, e.g. " + jdbcPrefix.substring(5)
-                    + "host/buildbot");
+                    + "' names no database; add it after the host, e.g. "
+                    + (postgres ? "postgresql://" : "mysql://") + "host/buildbot");
+        }
+        if (targetServerType != null) {
+            kept.add("targetServerType=" + targetServerType);
+        }
+        String jdbc = (postgres ? "jdbc:postgresql://" : "jdbc:mariadb://") + String.join(",", hosts) + "/"
+                + encodePathSegment(database) + (kept.isEmpty() ? "" : "?" + String.join("&", kept));
+        return new DatabaseUrl(kind, jdbc, credentials.user, credentials.password, parts);
+    }
+
+    private static DatabaseUrl fromJdbc(DatabaseKind kind, String prefix, UrlParts parts, String shown) {
+        Credentials credentials = new Credentials();
+        credentials.fromUserInfo(parts);
+        String start;
+        if (parts.hasAuthority()) {
+            int defaultPort = kind == DatabaseKind.POSTGRESQL ? 5432 : 3306;
+            String given = parts.prefix();
+            // jdbc:mysql: URLs go to the MariaDB driver, which reads them alike.
+            start = prefix
+                    + given.substring(given.indexOf(':', "jdbc:".length()) + 1)
+                    + String.join(",", hostList(parts.hosts(), credentials, defaultPort, shown))
+                    + parts.path();
+        } else {
+            start = parts.beforeQuery();
         }
         List<String> kept = new ArrayList<>();
-        if (query >= 0) {
-            for (String parameter : pathAndQuery.substring(query + 1).split("&", -1)) {
-                String key = parameter.split("=", 2)[0];
-                if (!key.isEmpty() && !BUILDBOT_ONLY_PARAMETERS.contains(key)) {
-                    kept.add(parameter);
-                }
+        for (UrlParts.Parameter parameter : parts.parameters()) {
+            if (!credentials.take(parts, parameter)) {
+                kept.add(parts.text(parameter.whole()));
             }
         }
-        String jdbc = jdbcPrefix + host + "/" + encodePathSegment(database)
-                + (kept.isEmpty() ? "" : "?" + String.join("&", kept));
-        return new DatabaseUrl(kind, jdbc, user, password, shown);
+        String jdbc = start + (kept.isEmpty() ? "" : "?" + String.join("&", kept));
+        return new DatabaseUrl(kind, jdbc, credentials.user, credentials.password, parts);
     }
 
-    private static DatabaseUrl fromJdbc(DatabaseKind kind, String prefix, String url, String shown) {
-        String rest = url.substring(prefix.length());
-        String user = null;
-        String password = null;
-        Matcher userInfo = Pattern.compile("^//([^/?#@]*)@").matcher(rest);
-        if (userInfo.find()) {
-            String info = userInfo.group(1);
-            int colon = info.indexOf(':');
-            user = decode(colon < 0 ? info : info.substring(0, colon));
-            password = colon < 0 ? null : decode(info.substring(colon + 1));
-            rest = "//" + rest.substring(userInfo.end());
+    /**
+     * Checks a comma-separated host list ({@code host[:port]}, {@code [v6]:port} or MariaDB's
+     * {@code address=(key=value)…}) and returns its entries; a user or password in an address group
+     * goes to {@code credentials} and out of the entry.
+     */
+    private static List<String> hostList(String hosts, Credentials credentials, int defaultPort, String shown) {
+        List<String> entries = new ArrayList<>();
+        if (hosts.isEmpty()) {
+            return entries;
         }
-        int query = rest.indexOf('?');
-        if (query >= 0) {
-            List<String> kept = new ArrayList<>();
-            for (String parameter : rest.substring(query + 1).split("&", -1)) {
-                String[] kv = parameter.split("=", 2);
-                String key = kv[0].toLowerCase(Locale.ROOT);
-                String value = kv.length > 1 ? decode(kv[1]) : "";
-                if (key.equals("password")) {
-                    password = value;
-                } else if (key.equals("user")) {
-                    user = value;
-                } else if (!parameter.isEmpty()) {
-                    kept.add(parameter);
-                }
+        for (String entry : splitOutsideParentheses(hosts)) {
+            if (entry.regionMatches(true, 0, "address=", 0, "address=".length())) {
+                entries.add(addressEntry(entry, credentials, shown));
+                continue;
             }
-            rest = rest.substring(0, query) + (kept.isEmpty() ? "" : "?" + String.join("&", kept));
+            String host = entry;
+            String port = null;
+            int colon = entry.lastIndexOf(':');
+            if (colon >= 0 && (!entry.startsWith("[") || entry.lastIndexOf(']') < colon)) {
+                host = entry.substring(0, colon);
+                port = entry.substring(colon + 1);
+            }
+            if (!(HOST.matcher(host).matches() || IPV6.matcher(host).matches())) {
+                throw new IllegalArgumentException("malformed host '" + entry + "' in database URL '" + shown
+                        + "'; write host or host:port, e.g. db.example.org:" + defaultPort);
+            }
+            entries.add(port == null ? host : host + ":" + checkPort(port, shown));
         }
-        return new DatabaseUrl(kind, prefix + rest, user, password, shown);
+        return entries;
     }
 
-    private static String decode(String s) {
-        return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
+    private static String addressEntry(String entry, Credentials credentials, String shown) {
+        Matcher group = ADDRESS_GROUP.matcher(entry);
+        StringBuilder kept = new StringBuilder("address=");
+        int end = "address=".length();
+        while (group.find() && group.start() == end) {
+            String key = group.group(1).strip().toLowerCase(Locale.ROOT);
+            String value = group.group(2);
+            end = group.end();
+            switch (key) {
+                case "password" -> credentials.password = value;
+                case "user" -> credentials.user = value;
+                case "port" ->
+                    kept.append("(port=")
+                            .append(checkPort(value.strip(), shown))
+                            .append(')');
+                default -> kept.append(group.group());
+            }
+        }
+        if (end != entry.length() || kept.length() == "address=".length()) {
+            throw new IllegalArgumentException(
+                    "malformed address in database URL '" + shown
+                            + "'; write address=(host=h)(port=3306), e.g. jdbc:mariadb://address=(host=db)(port=3306)/buildbot");
+        }
+        return kept.toString();
+    }
+
+    /** Applies libpq's {@code port} list: one port for every host, or one per host. */
+    private static void applyPorts(List<String> hosts, List<String> ports, String shown) {
+        if (ports.isEmpty()) {
+            return;
+        }
+        if (ports.size() != 1 && ports.size() != hosts.size()) {
+            throw new IllegalArgumentException("database URL '" + shown + "' gives " + ports.size() + " ports for "
+                    + hosts.size() + " hosts; give one port, or one for each host");
+        }
+        for (int i = 0; i < hosts.size(); i++) {
+            String host = hosts.get(i);
+            boolean hasPort = host.startsWith("[") ? host.lastIndexOf(':') > host.lastIndexOf(']') : host.contains(":");
+            if (!hasPort) {
+                hosts.set(i, host + ":" + ports.get(ports.size() == 1 ? 0 : i));
+            }
+        }
+    }
+
+    private static String checkPort(String port, String shown) {
+        if (!PORT.matcher(port).matches()) {
+            throw new IllegalArgumentException("malformed port '" + port + "' in database URL '" + shown
+                    + "'; a port is a number from 1 to 65535, e.g. db.example.org:5432");
+        }
+        String digits = port.replaceFirst("^0+(?=.)", "");
+        if (digits.length() > 5 || Integer.parseInt(digits) < 1 || Integer.parseInt(digits) > 65535) {
+            throw new IllegalArgumentException("port " + port + " is out of range in database URL '" + shown
+                    + "'; a port is a number from 1 to 65535, e.g. db.example.org:5432");
+        }
+        return digits;
+    }
+
+    private static List<String> splitOutsideParentheses(String s) {
+        List<String> parts = new ArrayList<>();
+        int depth = 0;
+        int start = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '(') {
+                depth++;
+            } else if (c == ')' && depth > 0) {
+                depth--;
+            } else if (c == ',' && depth == 0) {
+                parts.add(s.substring(start, i));
+                start = i + 1;
+            }
+        }
+        parts.add(s.substring(start));
+        return parts;
     }
 
     private static String encodePathSegment(String s) {

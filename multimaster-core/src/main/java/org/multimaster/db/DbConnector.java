@@ -48,6 +48,16 @@ public interface DbConnector extends AutoCloseable {
     /** The change sources connector. */
     ChangeSourcesConnector changeSources();
 
+    /**
+     * The masters connector on a lane reserved for check-ins: a database thread and a connection of
+     * its own, so that a check-in never waits behind other work on this connector (queries, claims,
+     * expiry sweeps, an HTTP API). Its calls run one at a time, in the order they were made. Opened
+     * on first use; closed with the connector.
+     *
+     * @throws MultimasterException if the connector is closed, or its connection cannot be opened
+     */
+    MastersConnector checkIns();
+
     /** Where "now" comes from for check-ins and expiry. */
     TimeSource timeSource();
 
@@ -57,7 +67,10 @@ public interface DbConnector extends AutoCloseable {
      */
     CompletableFuture<ClusterState> clusterState();
 
-    /** Reads the database server's current time (whole seconds), e.g. to measure clock skew. */
+    /**
+     * Reads the database server's current time, to the millisecond where the database has it (SQLite
+     * and PostgreSQL, MariaDB from 5.6), e.g. to measure clock skew.
+     */
     CompletableFuture<Instant> databaseNow();
 
     /** The database this connector is open on (prints without password). */

@@ -39,9 +39,12 @@ public interface MastersConnector {
      *
      * <p>Activation sets {@code last_active} = now even when the master was already active.
      * Deactivation leaves {@code last_active} unchanged and deletes every link row of the master
-     * (scheduler and change source claims, builder registrations, worker connections, build
-     * request claims; never builds) in the same transaction. When several callers change the same
-     * master at once, exactly one of them sees {@code true}.
+     * (scheduler and change source claims, builder registrations, worker connections, claims on
+     * build requests that are not complete) in the same transaction. The deactivation that changes
+     * the state also finishes the master's running builds as Buildbot's housekeeping does (logs of
+     * unfinished steps complete, the steps and builds {@code RETRY}), in that same transaction;
+     * completed builds stay as they are. When several callers change the same master at once,
+     * exactly one of them sees {@code true}.
      *
      * @param masterId the master id
      * @param active the new state

@@ -3,23 +3,24 @@ package org.multimaster.runtime;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
-import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
-import org.multimaster.db.AlreadyClaimedException;
 import org.multimaster.db.DbConnector;
 import org.multimaster.db.MasterModel;
 import org.multimaster.db.MastersConnector;
@@ -29,37 +30,53 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs one master's lifecycle on a shared database, as SPEC §5 describes it.
+ * Runs one master's lifecycle on a shared database, as SPEC §5 describes it, with the work split
+ * so that nothing can make a check-in late.
  *
  * <p>{@link #start()}:
  *
  * <ol>
  *   <li>find this master's id by name;
- *   <li>mark it stopped: if it was still marked active (it crashed), this cleans its stale links and
- *       runs its housekeeping;
+ *   <li>mark it stopped: if it was still marked active (it crashed), this cleans its stale links,
+ *       finishes its builds and runs its housekeeping;
  *   <li>expire silent peers, with housekeeping (see {@link Expiry});
- *   <li>claim the configured schedulers and change sources that are free;
- *   <li>mark itself active (event {@code started});
- *   <li>start the heartbeat thread.
+ *   <li>check in, which marks it active (event {@code started});
+ *   <li>only then claim the configured schedulers and change sources that are free: a component
+ *       claimed by a master that is still inactive could be taken over by a peer at once, and run
+ *       on both;
+ *   <li>start the heartbeat.
  * </ol>
  *
- * <p>Each {@link #heartbeat()}: check in ({@code setMasterState(self, true)}); if that reports a
- * change although this master believed it was active, a peer declared it dead: its claims are
- * treated as lost. Then expire peers, drop claims the database no longer shows, and claim again
- * what is free. When check-ins keep failing for the expiry minus one interval, the owned
- * components are stopped before any peer may take them over; they are claimed again once the
- * database is back.
+ * <p>The heartbeat has three parts, each on a thread of its own:
  *
- * <p>{@link #close()}: stop the heartbeat, stop the owned components, mark this master stopped
- * (which releases its claims). Idempotent.
+ * <ul>
+ *   <li>check-ins, every interval, on the connector's lane reserved for them ({@link
+ *       DbConnector#checkIns()}), sent without waiting for the answer; while one is on its way no
+ *       other is sent. A check-in that reports a change although this master believed it was
+ *       active means a peer declared it dead: its components are stopped and claimed again;
+ *   <li>after each check-in that succeeded, the maintenance: expire silent peers, drop claims the
+ *       database no longer shows, claim what is free ({@link Claims});
+ *   <li>the outage fence ({@link OutageFence}): a timer set to one interval before peers may expire
+ *       this master, counted from the last check-in that succeeded; if no check-in has succeeded
+ *       by then, the components are stopped. They are claimed again once a check-in succeeds.
+ * </ul>
  *
- * <p>Thread-safe: heartbeats run one at a time, whether from the heartbeat thread or from
- * {@link #heartbeat()} called directly (as tests with a fake clock do).
+ * <p>Listeners and events are delivered by an {@link EventDispatcher}, in order, on a thread that
+ * check-ins never wait for.
+ *
+ * <p>{@link #close()}: stop the heartbeat, stop the owned components, mark this master stopped on
+ * the check-in lane (after any check-in still on its way, so none can mark it active again).
+ * Idempotent.
+ *
+ * <p>Thread-safe. Without the heartbeat threads ({@code autoHeartbeat(false)}), {@link #heartbeat()}
+ * runs one whole heartbeat synchronously, as tests with a fake clock do.
  */
 public final class MasterRuntime implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(MasterRuntime.class);
     private static final int SKEW_CHECK_EVERY = 10;
+    /** How long after a whole second a check-in is sent; see {@link #scheduleTick}. */
+    private static final Duration TICK_PHASE = Duration.ofMillis(20);
 
     private final DbConnector db;
     private final MastersConnector masters;
@@ -68,25 +85,28 @@ public final class MasterRuntime implements AutoCloseable {
     private final Duration expiry;
     private final Clock clock;
     private final boolean autoHeartbeat;
-    private final Set<Component> configured;
     private final List<Consumer<MasterEvent>> subscribers;
-    private final List<ClaimListener> claimListeners;
+    private final EventDispatcher dispatcher = new EventDispatcher();
+    private final Claims claims;
+    private final OutageFence fence;
+    private final CheckIns checkIns;
     private final Expiry expirer;
 
-    private final Object lock = new Object();
-    private final Set<Component> owned = ConcurrentHashMap.newKeySet();
-    private final Map<Component, Long> componentIds = new ConcurrentHashMap<>();
-    private final Map<Component, Long> blockedBy = new ConcurrentHashMap<>();
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
-    private @Nullable ScheduledExecutorService heartbeatThread;
-
+    private final AtomicBoolean maintenanceQueued = new AtomicBoolean();
+    private final AtomicLong housekeepingRuns = new AtomicLong();
     private volatile long masterId = -1;
     private volatile boolean believedActive;
-    private @Nullable Instant lastCheckIn;
-    private @Nullable Instant outageSince;
-    private boolean componentsStoppedForOutage;
-    private int ticks;
+
+    /** Guards the threads and the skew below; never held while waiting for the database. */
+    private final Object state = new Object();
+
+    private @Nullable Duration clockSkew;
+    private long maintenanceRuns;
+    private @Nullable ScheduledExecutorService heartbeatThread;
+    private @Nullable ExecutorService maintenanceThread;
+    private @Nullable ScheduledFuture<?> fenceTimer;
 
     private MasterRuntime(Builder b) {
         this.db = b.db;
@@ -96,10 +116,15 @@ public final class MasterRuntime implements AutoCloseable {
         this.expiry = b.expiry;
         this.clock = b.clock == null ? b.db.clock() : b.clock;
         this.autoHeartbeat = b.autoHeartbeat;
-        this.configured = Set.copyOf(b.components);
         this.subscribers = new CopyOnWriteArrayList<>(b.subscribers);
-        this.claimListeners = List.copyOf(b.claimListeners);
-        this.expirer = new Expiry(masters, expiry, interval, b.housekeeping, this::publish);
+        this.claims = new Claims(db, name, b.components, b.claimListeners, dispatcher);
+        this.fence = new OutageFence(expiry, interval);
+        this.checkIns = new CheckIns(db::checkIns, name, interval, clock, this::checkedIn);
+        List<HousekeepingListener> housekeeping = new ArrayList<>();
+        housekeeping.add(master -> housekeepingRuns.incrementAndGet());
+        housekeeping.addAll(b.housekeeping);
+        this.expirer = new Expiry(
+                masters, expiry, housekeeping, this::publishNow, task -> dispatcher.dispatch("housekeeping", task));
     }
 
     /**
@@ -112,7 +137,7 @@ public final class MasterRuntime implements AutoCloseable {
     }
 
     /**
-     * Runs the startup steps and starts the heartbeat thread.
+     * Runs the startup steps and starts the heartbeat.
      *
      * @throws IllegalStateException if already started or closed
      * @throws MultimasterException if the database fails during startup
@@ -121,55 +146,55 @@ public final class MasterRuntime implements AutoCloseable {
         if (closed.get() || !started.compareAndSet(false, true)) {
             throw new IllegalStateException("master runtime '" + name + "' was already started");
         }
-        synchronized (lock) {
-            masterId = expirer.await(masters.findMasterId(name));
-            log.info("master '{}' has id {}", name, masterId);
-            MasterModel before = expirer.await(masters.getMaster(masterId)).orElseThrow();
-            log.info("master {} ('{}'): marking itself stopped to clear what a crash may have left", masterId, name);
-            if (expirer.await(masters.setMasterState(masterId, false))) {
-                log.warn(
-                        "master {} ('{}') was still marked active: it did not shut down cleanly; its stale claims"
-                                + " are released and its housekeeping runs now",
-                        masterId,
-                        name);
-                expirer.housekeep(before);
-            }
-            log.info("master {} ('{}'): expiring peers silent for more than {}", masterId, name, expiry);
-            List<MasterModel> expired = expirer.sweep(masterId);
-            log.info(
-                    "master {} ('{}'): {} peers expired; claiming {} components",
+        Duration timeout = startupTimeout();
+        masterId = Await.await(masters.findMasterId(name), timeout);
+        claims.attach(masterId);
+        checkIns.attach(masterId);
+        log.info("master '{}' has id {}", name, masterId);
+        MasterModel before = Await.await(masters.getMaster(masterId), timeout).orElseThrow();
+        log.info("master {} ('{}'): marking itself stopped to clear what a crash may have left", masterId, name);
+        if (Await.await(masters.setMasterState(masterId, false), timeout)) {
+            log.warn(
+                    "master {} ('{}') was still marked active: it did not shut down cleanly; its stale claims"
+                            + " are released, its running builds end as RETRY, and its housekeeping runs now",
                     masterId,
-                    name,
-                    expired.size(),
-                    configured.size());
-            syncClaims();
-            checkIn(clock.instant());
-            log.info(
-                    "master {} ('{}') started: heartbeat every {}, peers expire after {}, time from {}",
-                    masterId,
-                    name,
-                    interval,
-                    expiry,
-                    db.timeSource() == TimeSource.DATABASE ? "the database" : "this host's clock");
-            measureSkew();
+                    name);
+            dispatcher.dispatch("housekeeping", () -> expirer.housekeep(before));
         }
+        log.info("master {} ('{}'): expiring peers silent for more than {}", masterId, name, expiry);
+        List<MasterModel> expired = Await.await(expirer.sweepAsync(masterId), timeout);
+        log.info("master {} ('{}'): {} peers expired; checking in", masterId, name, expired.size());
+        if (!Await.await(checkIns.send(), timeout)) {
+            throw new MultimasterException(
+                    "master " + masterId + " ('" + name + "') could not check in at startup; see the log above");
+        }
+        log.info(
+                "master {} ('{}'): active; claiming {} components",
+                masterId,
+                name,
+                claims.configured().size());
+        claims.sync(this::mayRunComponents, timeout);
+        measureSkew(timeout);
+        log.info(
+                "master {} ('{}') started: heartbeat every {}, peers expire after {}, time from {}",
+                masterId,
+                name,
+                interval,
+                expiry,
+                db.timeSource() == TimeSource.DATABASE ? "the database" : "this host's clock");
         if (autoHeartbeat) {
-            ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(runnable -> {
-                Thread t = new Thread(runnable, "multimaster-heartbeat");
-                t.setDaemon(true);
-                return t;
-            });
-            heartbeatThread = thread;
-            long millis = interval.toMillis();
-            // The task never completes exceptionally (heartbeatSafely catches everything), and close()
-            // stops it by shutting the executor down, so the returned future is not needed.
-            var unused = thread.scheduleWithFixedDelay(this::heartbeatSafely, millis, millis, TimeUnit.MILLISECONDS);
+            startThreads();
         }
     }
 
     /**
-     * Runs one heartbeat now: check in, expire peers, reconcile and renew claims. Never throws for a
-     * database failure: that is logged (once per outage) and retried at the next heartbeat.
+     * Runs one whole heartbeat now and waits for it: check in, then expire peers, reconcile and
+     * renew claims, and deliver what that told the listeners; if the check-in does not succeed,
+     * stop the components once the outage fence's deadline has come. A check-in still under way
+     * from before is waited for first, and a new one sent after it. Never throws for a database
+     * failure: that is logged (once per outage) and retried at the next heartbeat. Each wait for
+     * the database lasts at most one interval; what is still under way then goes on and is followed
+     * to its end.
      *
      * @throws IllegalStateException if the runtime has not been started
      */
@@ -177,26 +202,30 @@ public final class MasterRuntime implements AutoCloseable {
         if (!started.get()) {
             throw new IllegalStateException("master runtime '" + name + "' has not been started");
         }
-        synchronized (lock) {
-            if (closed.get()) {
-                return;
-            }
-            Instant now = clock.instant();
-            try {
-                checkIn(now);
-            } catch (MultimasterException e) {
-                checkInFailed(now, e);
-                return;
-            }
-            try {
-                expirePeers();
-                syncClaims();
-                if (++ticks % SKEW_CHECK_EVERY == 0) {
-                    measureSkew();
-                }
-            } catch (MultimasterException e) {
-                log.warn("heartbeat of master {} ('{}') could not finish: {}", masterId, name, e.getMessage());
-            }
+        if (closed.get()) {
+            return;
+        }
+        CompletableFuture<Boolean> underWay = checkIns.underWay();
+        boolean lineFree = true;
+        if (underWay != null) {
+            succeededWithin(underWay, interval);
+            lineFree = underWay.isDone();
+        }
+        boolean checkedIn = lineFree && succeededWithin(checkIns.send(), interval);
+        if (checkedIn) {
+            maintain(interval);
+        } else {
+            checkFence();
+        }
+        dispatcher.drain(interval.plusSeconds(5));
+    }
+
+    /** Whether the check-in succeeded within {@code timeout}; false if it failed or is still under way. */
+    private static boolean succeededWithin(CompletableFuture<Boolean> checkIn, Duration timeout) {
+        try {
+            return Await.await(checkIn, timeout);
+        } catch (MultimasterException e) {
+            return false; // a failure was logged when it ended; one under way is reported when it ends
         }
     }
 
@@ -212,17 +241,50 @@ public final class MasterRuntime implements AutoCloseable {
 
     /** The components this master currently owns (a snapshot). */
     public Set<Component> ownedComponents() {
-        return Set.copyOf(owned);
+        return claims.owned();
     }
 
     /** The components this master is configured to run. */
     public Set<Component> configuredComponents() {
-        return configured;
+        return claims.configured();
     }
 
     /** Whether this master believes it is active (started, not closed, not declared dead). */
     public boolean isActive() {
         return believedActive && !closed.get();
+    }
+
+    /** A snapshot of this master's state and counters, for health checks and metrics. */
+    public RuntimeStatus status() {
+        Duration skew;
+        synchronized (state) {
+            skew = clockSkew;
+        }
+        return new RuntimeStatus(
+                masterId,
+                name,
+                isActive(),
+                fence.lastCheckIn(),
+                interval,
+                expiry,
+                checkIns.succeeded(),
+                checkIns.failed(),
+                checkIns.consecutiveFailures(),
+                checkIns.time(),
+                expirer.expiredCount(),
+                housekeepingRuns.get(),
+                claims.owned(),
+                skew);
+    }
+
+    /**
+     * Waits until the listeners and subscribers have been told everything that happened so far;
+     * for tests, which assert on what listeners saw.
+     *
+     * @return false if that took longer than {@code timeout}
+     */
+    boolean awaitListeners(Duration timeout) {
+        return dispatcher.drain(timeout);
     }
 
     /** Adds a subscriber to {@code started} / {@code stopped} events of any master this runtime sees. */
@@ -236,217 +298,257 @@ public final class MasterRuntime implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        ScheduledExecutorService thread = heartbeatThread;
-        if (thread != null) {
-            thread.shutdown();
-            try {
-                if (!thread.awaitTermination(interval.toMillis() + 5_000, TimeUnit.MILLISECONDS)) {
-                    thread.shutdownNow();
-                }
-            } catch (InterruptedException e) {
-                thread.shutdownNow();
-                Thread.currentThread().interrupt();
-            }
+        stopThreads();
+        if (masterId < 0) {
+            dispatcher.close();
+            return;
         }
-        synchronized (lock) {
-            if (masterId < 0) {
-                return;
+        claims.loseAll("master is shutting down", true);
+        try {
+            // On the check-in lane: it runs after any check-in still under way, so that none can mark
+            // this master active again once it is marked stopped.
+            if (Await.await(db.checkIns().setMasterState(masterId, false), startupTimeout())) {
+                publish(new MasterEvent(MasterEvent.Type.STOPPED, masterId, name, false));
             }
-            loseAll("master is shutting down");
-            try {
-                if (expirer.await(masters.setMasterState(masterId, false))) {
-                    publish(new MasterEvent(MasterEvent.Type.STOPPED, masterId, name, false));
-                }
-                believedActive = false;
-                log.info("master {} ('{}') stopped", masterId, name);
-            } catch (MultimasterException e) {
+            log.info("master {} ('{}') stopped", masterId, name);
+        } catch (MultimasterException e) {
+            log.warn(
+                    "master {} ('{}') could not mark itself stopped ({}); peers will expire it after {}",
+                    masterId,
+                    name,
+                    e.getMessage(),
+                    expiry);
+        }
+        believedActive = false;
+        dispatcher.close();
+    }
+
+    // ------------------------------------------------------------------ check-ins
+
+    /**
+     * What a check-in that succeeded means: this master is active; if it was not (and believed it
+     * was), a peer had declared it dead and its components must stop; the fence moves on.
+     */
+    private void checkedIn(Instant sentAt, boolean changed) {
+        boolean wasActive = believedActive;
+        believedActive = true;
+        if (closed.get()) {
+            return;
+        }
+        if (changed) {
+            if (wasActive) {
                 log.warn(
-                        "master {} ('{}') could not mark itself stopped ({}); peers will expire it after {}",
+                        "master {} ('{}') was marked inactive by a peer although it is running (a pause longer"
+                                + " than {}?); its components are stopped, it claims again what is free",
                         masterId,
                         name,
-                        e.getMessage(),
                         expiry);
+                claims.loseAll("a peer declared this master dead", false);
+            }
+            publish(new MasterEvent(MasterEvent.Type.STARTED, masterId, name, true));
+        }
+        armFence(fence.checkedIn(sentAt, clock.instant()));
+    }
+
+    /** Whether this master may run components now: active, not closed, fence up. */
+    private boolean mayRunComponents() {
+        return believedActive && !closed.get() && fence.allowsAt(clock.instant());
+    }
+
+    /** Stops the components if the fence's deadline has come. */
+    private void checkFence() {
+        Instant now = clock.instant();
+        if (fence.closesAt(now)) {
+            Instant last = fence.lastCheckIn();
+            Duration silent = last == null ? Duration.ZERO : Duration.between(last, now);
+            Set<Component> owned = claims.owned();
+            if (!owned.isEmpty()) {
+                log.warn(
+                        "master {} ('{}') has not checked in for {}: stopping its {} components one interval before"
+                                + " peers may take them over",
+                        masterId,
+                        name,
+                        silent,
+                        owned.size());
+            }
+            claims.loseAll("this master could not check in for " + silent, false);
+        }
+    }
+
+    // ------------------------------------------------------------------ threads
+
+    private void startThreads() {
+        ScheduledExecutorService heartbeat =
+                Executors.newSingleThreadScheduledExecutor(daemon("multimaster-heartbeat"));
+        ExecutorService maintenance = Executors.newSingleThreadExecutor(daemon("multimaster-maintenance"));
+        synchronized (state) {
+            heartbeatThread = heartbeat;
+            maintenanceThread = maintenance;
+        }
+        Instant deadline = fence.deadline();
+        if (deadline != null) {
+            armFence(deadline);
+        }
+        scheduleTick(heartbeat);
+    }
+
+    /**
+     * Schedules the next beat one interval from now. When the interval is whole seconds, beats fall
+     * just after a second begins: {@code last_active} records only the second, so a check-in sent
+     * late in a second gives the outage fence almost a second less (see {@link OutageFence}), and
+     * with a short expiry the fence would then fall between two check-ins that both succeed. Each
+     * beat is placed by the runtime's clock from the time it ran, so the phase cannot drift away.
+     */
+    private void scheduleTick(ScheduledExecutorService heartbeat) {
+        Instant now = clock.instant();
+        Instant at = now.plus(interval);
+        if (interval.toMillis() % 1000 == 0) {
+            at = at.truncatedTo(ChronoUnit.SECONDS).plus(TICK_PHASE);
+        }
+        try {
+            var unused = heartbeat.schedule(
+                    () -> {
+                        tick();
+                        scheduleTick(heartbeat);
+                    },
+                    Duration.between(now, at).toMillis(),
+                    TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // closed: no more beats
+        }
+    }
+
+    private void stopThreads() {
+        ScheduledExecutorService heartbeat;
+        ExecutorService maintenance;
+        synchronized (state) {
+            heartbeat = heartbeatThread;
+            maintenance = maintenanceThread;
+        }
+        if (heartbeat != null) {
+            heartbeat.shutdownNow();
+        }
+        if (maintenance != null) {
+            maintenance.shutdown();
+            try {
+                if (!maintenance.awaitTermination(interval.toMillis() + 5_000, TimeUnit.MILLISECONDS)) {
+                    maintenance.shutdownNow();
+                }
+            } catch (InterruptedException e) {
+                maintenance.shutdownNow();
+                Thread.currentThread().interrupt();
             }
         }
     }
 
-    private void heartbeatSafely() {
+    /** One beat of the heartbeat thread: never blocks, so the fence timer on the same thread is never late. */
+    private void tick() {
         try {
-            heartbeat();
+            if (closed.get()) {
+                return;
+            }
+            checkFence();
+            if (checkIns.stalled()) {
+                return;
+            }
+            var unused = checkIns.send().thenAccept(succeeded -> {
+                if (succeeded) {
+                    queueMaintenance();
+                }
+            });
         } catch (RuntimeException e) {
             // The schedule must survive anything; a failure here is a bug, not an outage.
             log.error("unexpected failure in the heartbeat of master {} ('{}')", masterId, name, e);
         }
     }
 
-    private void checkIn(Instant now) {
-        boolean changed = expirer.await(masters.setMasterState(masterId, true));
-        if (outageSince != null) {
-            log.info(
-                    "master {} ('{}') checked in again: the database is back after {}",
-                    masterId,
-                    name,
-                    Duration.between(outageSince, now));
-            outageSince = null;
-        }
-        lastCheckIn = now;
-        componentsStoppedForOutage = false;
-        if (changed) {
-            if (believedActive) {
-                log.warn(
-                        "master {} ('{}') was marked inactive by a peer although it is running (a pause longer"
-                                + " than {}?); its claims are lost, it claims again what is free",
-                        masterId,
-                        name,
-                        expiry);
-                loseAll("a peer declared this master dead");
+    /** Sets the fence timer to {@code deadline}, replacing the one set before. */
+    private void armFence(Instant deadline) {
+        synchronized (state) {
+            ScheduledExecutorService heartbeat = heartbeatThread;
+            if (heartbeat == null || closed.get()) {
+                return;
             }
-            publish(new MasterEvent(MasterEvent.Type.STARTED, masterId, name, true));
-        }
-        believedActive = true;
-    }
-
-    private void checkInFailed(Instant now, MultimasterException e) {
-        if (outageSince == null) {
-            outageSince = now;
-            log.warn(
-                    "master {} ('{}') cannot check in: {}; retrying every {}",
-                    masterId,
-                    name,
-                    e.getMessage(),
-                    interval);
-        } else {
-            log.debug("check-in still failing", e);
-        }
-        Instant since = lastCheckIn == null ? outageSince : lastCheckIn;
-        // Peers may expire this master once its last check-in is more than the expiry old; stop
-        // one interval before that, so no component ever runs on two masters at once.
-        if (!componentsStoppedForOutage && Duration.between(since, now).compareTo(expiry.minus(interval)) >= 0) {
-            componentsStoppedForOutage = true;
-            if (!owned.isEmpty()) {
-                log.warn(
-                        "master {} ('{}') has not checked in for {}: stopping its {} components before peers"
-                                + " may take them over",
-                        masterId,
-                        name,
-                        Duration.between(since, now),
-                        owned.size());
+            if (fenceTimer != null) {
+                fenceTimer.cancel(false);
             }
-            loseAll("this master could not check in for " + Duration.between(since, now));
+            long delay = Math.max(0, Duration.between(clock.instant(), deadline).toMillis());
+            fenceTimer = heartbeat.schedule(() -> fenceTimerFired(deadline), delay, TimeUnit.MILLISECONDS);
         }
     }
 
-    private void expirePeers() {
-        expirer.sweep(masterId);
-    }
-
-    /** Drops claims the database no longer shows, then claims every configured component that is free. */
-    private void syncClaims() {
-        if (configured.isEmpty()) {
-            return;
-        }
-        Set<String> schedulers = expirer.await(db.schedulers().getSchedulers(true, masterId)).stream()
-                .map(s -> s.name())
-                .collect(Collectors.toSet());
-        Set<String> changeSources = expirer.await(db.changeSources().getChangeSources(true, masterId)).stream()
-                .map(c -> c.name())
-                .collect(Collectors.toSet());
-        for (Component component : new ArrayList<>(owned)) {
-            Set<String> inDatabase = component.kind() == Component.Kind.SCHEDULER ? schedulers : changeSources;
-            if (!inDatabase.contains(component.name())) {
-                lose(component, "its claim is gone from the database");
-            }
-        }
-        for (Component component : configured) {
-            if (!owned.contains(component)) {
-                tryClaim(component);
-            }
-        }
-    }
-
-    private void tryClaim(Component component) {
-        long id = componentIds.computeIfAbsent(
-                component,
-                c -> expirer.await(
-                        c.kind() == Component.Kind.SCHEDULER
-                                ? db.schedulers().findSchedulerId(c.name())
-                                : db.changeSources().findChangeSourceId(c.name())));
+    private void fenceTimerFired(Instant deadline) {
         try {
-            expirer.await(
-                    component.kind() == Component.Kind.SCHEDULER
-                            ? db.schedulers().setSchedulerMaster(id, masterId)
-                            : db.changeSources().setChangeSourceMaster(id, masterId));
-        } catch (AlreadyClaimedException e) {
-            Long previous = blockedBy.put(component, e.ownerId());
-            if (previous == null || previous != e.ownerId()) {
-                log.info(
-                        "{} is run by master {} ('{}'); retrying at each heartbeat",
-                        component,
-                        e.ownerId(),
-                        e.ownerName());
+            checkFence();
+            // The clock may run slower than the timer (it is only the runtime's clock): look again.
+            if (clock.instant().isBefore(deadline)) {
+                armFence(deadline);
             }
-            return;
+        } catch (RuntimeException e) {
+            log.error("unexpected failure in the outage fence of master {} ('{}')", masterId, name, e);
         }
-        blockedBy.remove(component);
-        owned.add(component);
-        log.info("master {} ('{}') claimed {}", masterId, name, component);
-        for (ClaimListener listener : claimListeners) {
+    }
+
+    private void queueMaintenance() {
+        ExecutorService maintenance;
+        synchronized (state) {
+            maintenance = maintenanceThread;
+        }
+        if (maintenance != null && maintenanceQueued.compareAndSet(false, true)) {
             try {
-                listener.claimed(component);
-            } catch (RuntimeException ex) {
-                log.error("claim listener {} failed for {}", listener, component, ex);
+                maintenance.execute(() -> {
+                    maintenanceQueued.set(false);
+                    maintain(expiry);
+                });
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                maintenanceQueued.set(false); // closing
             }
         }
     }
 
-    private void loseAll(String reason) {
-        for (Component component : new LinkedHashSet<>(owned)) {
-            lose(component, reason);
-        }
-    }
-
-    private void lose(Component component, String reason) {
-        if (!owned.remove(component)) {
-            return;
-        }
+    /** Expires silent peers, then reconciles and renews claims; waits at most {@code timeout} for each step. */
+    private void maintain(Duration timeout) {
         if (closed.get()) {
-            log.info("master {} ('{}') released {}: {}", masterId, name, component, reason);
-        } else {
-            log.warn("master {} ('{}') lost {}: {}", masterId, name, component, reason);
+            return;
         }
-        for (ClaimListener listener : claimListeners) {
-            try {
-                listener.lost(component, reason);
-            } catch (RuntimeException e) {
-                log.error("claim listener {} failed for {}", listener, component, e);
-            }
-        }
-    }
-
-    private void measureSkew() {
         try {
-            Instant database = expirer.await(db.databaseNow());
-            long skew = Duration.between(clock.instant(), database).toSeconds();
-            // Both readings have whole-second resolution, so 1 s of difference is noise.
-            if (Math.abs(skew) > 1
-                    && Math.abs(skew) >= interval.toSeconds()
-                    && db.timeSource() == TimeSource.APPLICATION) {
-                log.warn(
-                        "this host's clock and the database's differ by {} s; hosts whose clocks disagree can expire"
-                                + " live masters: fix the clocks or run with --clock database",
-                        skew);
-            } else {
-                log.info(
-                        "clock skew between this host and the database: {} s{}",
-                        skew,
-                        db.timeSource() == TimeSource.DATABASE ? " (not used: time comes from the database)" : "");
+            try {
+                Await.await(expirer.sweepAsync(masterId), timeout);
+            } catch (MultimasterException e) {
+                // Deactivations under way are followed to their end; claims need not wait for them.
+                log.warn("master {} ('{}') could not expire its silent peers: {}", masterId, name, e.getMessage());
+            }
+            claims.sync(this::mayRunComponents, timeout);
+            long runs;
+            synchronized (state) {
+                runs = ++maintenanceRuns;
+            }
+            if (runs % SKEW_CHECK_EVERY == 0) {
+                measureSkew(timeout);
             }
         } catch (MultimasterException e) {
-            log.debug("could not measure the clock skew", e);
+            log.warn("heartbeat of master {} ('{}') could not finish: {}", masterId, name, e.getMessage());
         }
     }
 
+    // ------------------------------------------------------------------ skew, events
+
+    private void measureSkew(Duration timeout) {
+        Duration skew = ClockSkew.measure(db, clock, interval, timeout);
+        if (skew != null) {
+            synchronized (state) {
+                clockSkew = skew;
+            }
+        }
+    }
+
+    /** Publishes an event through the dispatcher, after everything dispatched before it. */
     private void publish(MasterEvent event) {
+        dispatcher.dispatch("event " + event, () -> publishNow(event));
+    }
+
+    /** Delivers an event on the calling thread (the dispatcher's). */
+    private void publishNow(MasterEvent event) {
         for (Consumer<MasterEvent> subscriber : subscribers) {
             try {
                 subscriber.accept(event);
@@ -454,6 +556,20 @@ public final class MasterRuntime implements AutoCloseable {
                 log.error("event subscriber {} failed for {}", subscriber, event, e);
             }
         }
+    }
+
+    /** How long a startup or shutdown step may wait for the database. */
+    private Duration startupTimeout() {
+        Duration floor = Duration.ofSeconds(30);
+        return interval.compareTo(floor) > 0 ? interval : floor;
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String threadName) {
+        return runnable -> {
+            Thread thread = new Thread(runnable, threadName);
+            thread.setDaemon(true);
+            return thread;
+        };
     }
 
     /** Configures a {@link MasterRuntime}. Not thread-safe. */
@@ -468,6 +584,7 @@ public final class MasterRuntime implements AutoCloseable {
         private @Nullable String name;
         private Duration interval = DEFAULT_HEARTBEAT;
         private Duration expiry = DEFAULT_EXPIRY;
+        private boolean forceShortExpiry;
         private @Nullable Clock clock;
         private boolean autoHeartbeat = true;
         private final Set<Component> components = new LinkedHashSet<>();
@@ -501,6 +618,16 @@ public final class MasterRuntime implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Allows an expiry of {@link Expiry#LONGEST_UNSAFE_BESIDE_BUILDBOT} or less on a database that
+         * Buildbot created (default false): only when no Buildbot master uses it, since Buildbot
+         * masters check in every 60 s.
+         */
+        public Builder forceShortExpiry(boolean force) {
+            this.forceShortExpiry = force;
+            return this;
+        }
+
         /** Sets the clock that times outages; default the connector's clock. */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
@@ -508,7 +635,7 @@ public final class MasterRuntime implements AutoCloseable {
         }
 
         /**
-         * Sets whether {@link #start()} starts a heartbeat thread (default true). Without it, the
+         * Sets whether {@link #start()} starts the heartbeat threads (default true). Without them, the
          * embedder calls {@link MasterRuntime#heartbeat()}, e.g. a test with a fake clock.
          */
         public Builder autoHeartbeat(boolean autoHeartbeat) {
@@ -573,14 +700,16 @@ public final class MasterRuntime implements AutoCloseable {
         /**
          * Returns the runtime, not yet started.
          *
-         * @throws IllegalArgumentException if the name is missing, or the interval or expiry cannot
-         *     work: both must be positive, and the expiry more than twice the interval
+         * @throws IllegalArgumentException if the name is missing, the interval or expiry cannot work
+         *     (both must be positive, and the expiry more than twice the interval), or the expiry
+         *     would expire live Buildbot masters on a database that Buildbot created and is not forced
          */
         public MasterRuntime build() {
             if (name == null) {
                 throw new IllegalArgumentException("master name is required; pass --name NAME");
             }
             checkTiming(interval, expiry);
+            Expiry.requireSafeBesideBuildbot(db, expiry, forceShortExpiry);
             return new MasterRuntime(this);
         }
     }

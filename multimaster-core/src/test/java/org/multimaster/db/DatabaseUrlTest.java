@@ -279,4 +279,135 @@ class DatabaseUrlTest {
                 .contains(DatabaseUrl.parse("jdbc:postgresql://dbhost/buildbot?user=bb&password=x")
                         .hashCode());
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"pa#ss", "pa?ss", "pa/ss", "p@ss", "pa ss", "pa%ss", "pa:ss", "pa&ss=x", "/?#@:"})
+    void shouldTakeARawPasswordWithAnyCharacterOutOfABuildbotUrl(String password) {
+        DatabaseUrl url = DatabaseUrl.parse("postgresql://postgres:" + password + "@127.0.0.1:1/db");
+
+        assertThat(url.password()).contains(password);
+        assertThat(url.user()).contains("postgres");
+        assertThat(url.jdbcUrl()).isEqualTo("jdbc:postgresql://127.0.0.1:1/db");
+        assertThat(url).hasToString("postgresql://postgres:***@127.0.0.1:1/db");
+        assertThat(DatabaseUrl.redact("postgresql://postgres:" + password + "@127.0.0.1:1/db"))
+                .isEqualTo("postgresql://postgres:***@127.0.0.1:1/db");
+    }
+
+    @Test
+    void shouldNotReadAPasswordWithASlashAsTheHost() {
+        assertThatThrownBy(() -> DatabaseUrl.parse("postgresql://postgres:pa/ss@127.0.0.1:99999/db"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("port 99999 is out of range in database URL 'postgresql://postgres:***@127.0.0.1:99999/db';"
+                        + " a port is a number from 1 to 65535, e.g. db.example.org:5432");
+    }
+
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "postgresql://u:secret@127.0.0.1:99999/db",
+                "postgresql://u:secret@127.0.0.1:0/db",
+                "mysql://u:secret@127.0.0.1:65536/db",
+                "postgresql://u@/db?host=h1:5432&host=h2:99999&password=secret",
+                "postgresql://u:secret@/db?host=h1&port=99999",
+                "jdbc:postgresql://127.0.0.1:99999/db?password=secret",
+                "jdbc:postgresql://h1:5432,h2:0/db?password=secret",
+                "jdbc:mariadb://u:secret@127.0.0.1:123456/db",
+                "jdbc:mariadb://address=(host=127.0.0.1)(port=99999)(password=secret)/db"
+            })
+    void shouldRejectAPortOutOfRangeAsBadInput(String given) {
+        assertThatThrownBy(() -> DatabaseUrl.parse(given))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(" is out of range in database URL '")
+                .hasMessageEndingWith("; a port is a number from 1 to 65535, e.g. db.example.org:5432")
+                .message()
+                .doesNotContain("secret");
+    }
+
+    @Test
+    void shouldTakeAnUpperCasePasswordParameterOutOfAJdbcUrl() {
+        DatabaseUrl url = DatabaseUrl.parse("jdbc:postgresql://db:5432/buildbot?USER=bb&PASSWORD=s3cret&ssl=true");
+
+        assertThat(url.password()).contains("s3cret");
+        assertThat(url.user()).contains("bb");
+        assertThat(url.jdbcUrl()).isEqualTo("jdbc:postgresql://db:5432/buildbot?ssl=true");
+        assertThat(url).hasToString("jdbc:postgresql://db:5432/buildbot?USER=bb&PASSWORD=***&ssl=true");
+    }
+
+    @Test
+    void shouldTakeThePasswordOutOfAMariadbAddress() {
+        String given = "jdbc:mariadb://address=(host=127.0.0.1)(port=3306)(user=bb)(password=s3cr=t/)/buildbot?a=1";
+        DatabaseUrl url = DatabaseUrl.parse(given);
+
+        assertThat(url.password()).contains("s3cr=t/");
+        assertThat(url.user()).contains("bb");
+        assertThat(url.jdbcUrl()).isEqualTo("jdbc:mariadb://address=(host=127.0.0.1)(port=3306)/buildbot?a=1");
+        assertThat(url)
+                .hasToString("jdbc:mariadb://address=(host=127.0.0.1)(port=3306)(user=bb)(password=***)/buildbot?a=1");
+        assertThat(DatabaseUrl.redact(given)).isEqualTo(url.toString());
+    }
+
+    @Test
+    void shouldKeepAMultiHostJdbcPostgresqlUrl() {
+        DatabaseUrl url = DatabaseUrl.parse(
+                "jdbc:postgresql://h1:5432,h2:5433/buildbot?targetServerType=primary&user=bb&password=s3cret");
+
+        assertThat(url.kind()).isEqualTo(DatabaseKind.POSTGRESQL);
+        assertThat(url.jdbcUrl()).isEqualTo("jdbc:postgresql://h1:5432,h2:5433/buildbot?targetServerType=primary");
+        assertThat(url.password()).contains("s3cret");
+        assertThat(url)
+                .hasToString(
+                        "jdbc:postgresql://h1:5432,h2:5433/buildbot?targetServerType=primary&user=bb&password=***");
+    }
+
+    @Test
+    void shouldMapLibpqHostParametersAndTargetSessionAttributesToTheJdbcUrl() {
+        DatabaseUrl url = DatabaseUrl.parse("postgresql+psycopg2://bb:s3cret@/buildbot"
+                + "?host=h1:5432&host=h2:5433&target_session_attrs=read-write&sslmode=require");
+
+        assertThat(url.jdbcUrl())
+                .isEqualTo("jdbc:postgresql://h1:5432,h2:5433/buildbot?sslmode=require&targetServerType=primary");
+        assertThat(url.user()).contains("bb");
+        assertThat(url.password()).contains("s3cret");
+        assertThat(url)
+                .hasToString("postgresql+psycopg2://bb:***@/buildbot"
+                        + "?host=h1:5432&host=h2:5433&target_session_attrs=read-write&sslmode=require");
+    }
+
+    @Test
+    void shouldApplyLibpqPortsToTheHostsInOrder() {
+        assertThat(DatabaseUrl.parse("postgresql://bb@/buildbot?host=h1&host=h2&port=5442,5443")
+                        .jdbcUrl())
+                .isEqualTo("jdbc:postgresql://h1:5442,h2:5443/buildbot");
+        assertThat(DatabaseUrl.parse("postgresql://bb@/buildbot?host=h1&host=h2&port=5442")
+                        .jdbcUrl())
+                .isEqualTo("jdbc:postgresql://h1:5442,h2:5442/buildbot");
+        assertThat(DatabaseUrl.parse("postgresql://bb@h1:5432,h2/buildbot?target_session_attrs=any")
+                        .jdbcUrl())
+                .isEqualTo("jdbc:postgresql://h1:5432,h2/buildbot?targetServerType=any");
+        assertThatThrownBy(() -> DatabaseUrl.parse("postgresql://bb@/buildbot?host=h1&host=h2&port=1,2,3"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("gives 3 ports for 2 hosts; give one port, or one for each host");
+        assertThatThrownBy(() -> DatabaseUrl.parse("postgresql://bb@/buildbot?host=h1&target_session_attrs=fast"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("unknown target_session_attrs 'fast'");
+    }
+
+    @Test
+    void shouldNotTakeAnAtSignInTheQueryForUserInformation() {
+        DatabaseUrl url = DatabaseUrl.parse("jdbc:postgresql://srv.example.org:5432/db?user=admin@srv&password=x");
+
+        assertThat(url.user()).contains("admin@srv");
+        assertThat(url.password()).contains("x");
+        assertThat(url.jdbcUrl()).isEqualTo("jdbc:postgresql://srv.example.org:5432/db");
+    }
+
+    @Test
+    void shouldHideThePasswordInAnyText() {
+        DatabaseUrl url = DatabaseUrl.parse("postgresql://bb:p%40ss%2Fword@db/buildbot");
+
+        assertThat(url.hidePasswordIn("auth for p@ss/word (given as p%40ss%2Fword) failed"))
+                .isEqualTo("auth for *** (given as ***) failed");
+        assertThat(DatabaseUrl.parse("postgresql://db/buildbot").hidePasswordIn("no password"))
+                .isEqualTo("no password");
+    }
 }

@@ -441,6 +441,9 @@ abstract class MastersConnectorContract {
             raw.update("INSERT INTO configured_workers (id, buildermasterid, workerid) VALUES (?, ?, ?)", 3, 3, 10);
             raw.update("INSERT INTO connected_workers (id, masterid, workerid) VALUES (?, ?, ?)", 1, a, 10);
             raw.update("INSERT INTO connected_workers (id, masterid, workerid) VALUES (?, ?, ?)", 2, b, 11);
+            for (int brid = 100; brid <= 102; brid++) {
+                insertBuildRequest(brid, false);
+            }
             raw.update("INSERT INTO buildrequest_claims (brid, masterid, claimed_at) VALUES (?, ?, ?)", 100, a, 5);
             raw.update("INSERT INTO buildrequest_claims (brid, masterid, claimed_at) VALUES (?, ?, ?)", 101, b, 6);
             raw.update("INSERT INTO buildrequest_claims (brid, masterid, claimed_at) VALUES (?, ?, ?)", 102, a, 7);
@@ -549,8 +552,9 @@ abstract class MastersConnectorContract {
     }
 
     /**
-     * Buildbot's optional link tables (and {@code builds}), with Buildbot's column names; created
-     * before the connector opens, because it detects link tables when it opens.
+     * Buildbot's optional link tables and the build history tables ({@code buildrequests},
+     * {@code builds}, {@code steps}, {@code logs}), with Buildbot's column names; created before the
+     * connector opens, because it detects tables when it opens.
      */
     void createOptionalBuildbotLinkTables() {
         raw.execute(
@@ -567,7 +571,208 @@ abstract class MastersConnectorContract {
                 "CREATE TABLE builds (id INTEGER NOT NULL PRIMARY KEY, number INTEGER NOT NULL,"
                         + " builderid INTEGER NOT NULL, buildrequestid INTEGER NOT NULL, workerid INTEGER,"
                         + " masterid INTEGER NOT NULL, started_at INTEGER NOT NULL, complete_at INTEGER,"
-                        + " state_string TEXT, results INTEGER)");
+                        + " state_string TEXT, results INTEGER)",
+                "CREATE TABLE buildrequests (id INTEGER NOT NULL PRIMARY KEY, buildsetid INTEGER NOT NULL,"
+                        + " builderid INTEGER NOT NULL, priority INTEGER NOT NULL DEFAULT 0, complete INTEGER"
+                        + " DEFAULT 0, results SMALLINT, submitted_at INTEGER NOT NULL, complete_at INTEGER,"
+                        + " waited_for SMALLINT DEFAULT 0)",
+                "CREATE TABLE steps (id INTEGER NOT NULL PRIMARY KEY, number INTEGER NOT NULL,"
+                        + " name VARCHAR(50) NOT NULL, buildid INTEGER NOT NULL, started_at INTEGER,"
+                        + " complete_at INTEGER, state_string TEXT NOT NULL, results INTEGER,"
+                        + " urls_json TEXT NOT NULL, hidden SMALLINT NOT NULL DEFAULT 0)",
+                "CREATE TABLE logs (id INTEGER NOT NULL PRIMARY KEY, name TEXT NOT NULL,"
+                        + " slug VARCHAR(50) NOT NULL, stepid INTEGER NOT NULL, complete SMALLINT NOT NULL,"
+                        + " num_lines INTEGER NOT NULL, type VARCHAR(1) NOT NULL)");
+    }
+
+    void insertBuildRequest(long id, boolean complete) {
+        raw.update(
+                "INSERT INTO buildrequests (id, buildsetid, builderid, complete, results, submitted_at, complete_at)"
+                        + " VALUES (?, 1, 1, ?, ?, 1, ?)",
+                id,
+                complete ? 1 : 0,
+                complete ? 0 : null,
+                complete ? 60 : null);
+    }
+
+    /** A build of {@code master}; running when {@code completeAt} is null. */
+    void insertBuild(long id, long master, Long completeAt, Integer results) {
+        raw.update(
+                "INSERT INTO builds (id, number, builderid, buildrequestid, workerid, masterid, started_at,"
+                        + " complete_at, state_string, results) VALUES (?, ?, 1, 100, 10, ?, 5, ?, 'building', ?)",
+                id,
+                id,
+                master,
+                completeAt,
+                results);
+    }
+
+    /** A step of {@code build}; unfinished when {@code results} is null. */
+    void insertStep(long id, long build, Long completeAt, Integer results, int hidden) {
+        raw.update(
+                "INSERT INTO steps (id, number, name, buildid, started_at, complete_at, state_string, results,"
+                        + " urls_json, hidden) VALUES (?, ?, ?, ?, 6, ?, 'running', ?, '[]', ?)",
+                id,
+                id,
+                "step" + id,
+                build,
+                completeAt,
+                results,
+                hidden);
+    }
+
+    void insertLog(long id, long step, boolean complete) {
+        raw.update(
+                "INSERT INTO logs (id, name, slug, stepid, complete, num_lines, type) VALUES (?, ?, ?, ?, ?, 3, 's')",
+                id,
+                "log" + id,
+                "log" + id,
+                step,
+                complete ? 1 : 0);
+    }
+
+    /** Map.of does not take nulls; rows read back hold them. */
+    static Map<String, Object> row(Object... keysAndValues) {
+        Map<String, Object> row = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            row.put((String) keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return row;
+    }
+
+    /**
+     * What the winner of a deactivation does for the dead master's builds and build requests, as
+     * Buildbot's housekeeping of a deactivated master does, but in the transaction of the state
+     * change (issue 6).
+     */
+    @Nested
+    class Housekeeping {
+
+        final long now = NOW.getEpochSecond();
+        long a;
+        long b;
+
+        @BeforeEach
+        void twoActiveMastersOnBuildbotTables() {
+            createOptionalBuildbotLinkTables();
+            a = register("a");
+            b = register("b");
+            setState(a, true);
+            setState(b, true);
+        }
+
+        @Test
+        void shouldFinishOnlyTheRunningBuildsOfTheDeactivatedMasterAsRetry() {
+            insertBuild(1, a, null, null); // running on a
+            insertStep(11, 1, 90L, 0, 0); // finished
+            insertLog(111, 11, true);
+            insertStep(12, 1, null, null, 1); // running, hidden
+            insertLog(121, 12, false);
+            insertLog(122, 12, true);
+            insertStep(13, 1, null, null, 0); // not started yet
+            insertBuild(2, a, 80L, 2); // finished on a: history
+            insertStep(21, 2, null, null, 0);
+            insertLog(211, 21, false);
+            insertBuild(3, b, null, null); // running on b, which stays active
+            insertStep(31, 3, null, null, 0);
+            insertLog(311, 31, false);
+
+            assertThat(setState(a, false)).isTrue();
+
+            assertThat(raw.rows("SELECT id, complete_at, results FROM builds ORDER BY id"))
+                    .containsExactly(
+                            row("id", 1L, "complete_at", now, "results", 5L),
+                            row("id", 2L, "complete_at", 80L, "results", 2L),
+                            row("id", 3L, "complete_at", null, "results", null));
+            assertThat(raw.rows("SELECT id, complete_at, results, hidden FROM steps ORDER BY id"))
+                    .containsExactly(
+                            row("id", 11L, "complete_at", 90L, "results", 0L, "hidden", 0L),
+                            row("id", 12L, "complete_at", now, "results", 5L, "hidden", 0L),
+                            row("id", 13L, "complete_at", now, "results", 5L, "hidden", 0L),
+                            row("id", 21L, "complete_at", null, "results", null, "hidden", 0L),
+                            row("id", 31L, "complete_at", null, "results", null, "hidden", 0L));
+            assertThat(raw.rows("SELECT id, complete FROM logs ORDER BY id"))
+                    .containsExactly(
+                            row("id", 111L, "complete", 1L),
+                            row("id", 121L, "complete", 1L),
+                            row("id", 122L, "complete", 1L),
+                            row("id", 211L, "complete", 0L),
+                            row("id", 311L, "complete", 0L));
+        }
+
+        @Test
+        void shouldReleaseTheDeactivatedMastersClaimsOnPendingRequestsOnly() {
+            insertBuildRequest(100, false);
+            insertBuildRequest(101, false);
+            insertBuildRequest(102, true);
+            insertBuildRequest(103, false);
+            raw.update("INSERT INTO buildrequest_claims (brid, masterid, claimed_at) VALUES (?, ?, ?)", 100, a, 5);
+            raw.update("INSERT INTO buildrequest_claims (brid, masterid, claimed_at) VALUES (?, ?, ?)", 101, b, 6);
+            raw.update("INSERT INTO buildrequest_claims (brid, masterid, claimed_at) VALUES (?, ?, ?)", 102, a, 7);
+            List<Map<String, Object>> requestsBefore = raw.rows("SELECT * FROM buildrequests ORDER BY id");
+
+            assertThat(setState(a, false)).isTrue();
+
+            assertThat(raw.rows("SELECT brid, masterid, claimed_at FROM buildrequest_claims ORDER BY brid"))
+                    .as("the pending request of a is released; b's claim and the claim on a completed request stay")
+                    .containsExactly(
+                            row("brid", 101L, "masterid", b, "claimed_at", 6L),
+                            row("brid", 102L, "masterid", a, "claimed_at", 7L));
+            assertThat(raw.rows("SELECT * FROM buildrequests ORDER BY id"))
+                    .as("the requests themselves stay as they are, to be built again")
+                    .isEqualTo(requestsBefore);
+        }
+
+        @Test
+        void shouldLeaveBuildsAsTheyAreWhenTheDeactivationChangesNothing() {
+            assertThat(setState(a, false)).isTrue();
+            insertBuild(1, a, null, null);
+            insertStep(11, 1, null, null, 0);
+            insertLog(111, 11, false);
+
+            assertThat(setState(a, false)).as("already inactive").isFalse();
+
+            assertThat(raw.rows("SELECT complete_at, results FROM builds"))
+                    .containsExactly(row("complete_at", null, "results", null));
+            assertThat(raw.rows("SELECT results FROM steps")).containsExactly(row("results", null));
+            assertThat(raw.rows("SELECT complete FROM logs")).containsExactly(row("complete", 0L));
+        }
+
+        @Test
+        void shouldUndoTheWholeDeactivationWhenItsBuildsCannotBeFinished() {
+            insertBuildRequest(100, false);
+            raw.update("INSERT INTO buildrequest_claims (brid, masterid, claimed_at) VALUES (?, ?, ?)", 100, a, 5);
+            raw.update("INSERT INTO connected_workers (id, masterid, workerid) VALUES (?, ?, ?)", 1, a, 10);
+            insertBuild(1, a, null, null);
+            // The connector saw the logs table when it opened; without it the housekeeping fails after
+            // the links were deleted and the state changed, and all of it must be undone.
+            raw.execute("DROP TABLE logs");
+
+            assertFailsWithDatabaseError(masters().setMasterState(a, false));
+
+            assertThat(master(a).active()).isTrue();
+            assertThat(raw.count("buildrequest_claims")).isEqualTo(1);
+            assertThat(raw.count("connected_workers")).isEqualTo(1);
+            assertThat(raw.rows("SELECT complete_at, results FROM builds"))
+                    .containsExactly(row("complete_at", null, "results", null));
+        }
+
+        @Test
+        void shouldTakeCompleteAtFromTheDatabaseClockWhenTimeComesFromTheDatabase() {
+            insertBuild(1, a, null, null);
+            DbConnector databaseTime = DbConnector.builder()
+                    .url(database.url())
+                    .clock(clock) // far from the database server's time
+                    .timeSource(TimeSource.DATABASE)
+                    .open();
+            opened.add(databaseTime);
+            long before = java.time.Instant.now().getEpochSecond();
+
+            assertThat(await(databaseTime.masters().setMasterState(a, false))).isTrue();
+
+            long completeAt = raw.queryLong("SELECT complete_at FROM builds WHERE id = 1");
+            assertThat(completeAt).isBetween(before - 2, java.time.Instant.now().getEpochSecond() + 2);
+        }
     }
 
     // ---------------------------------------------------------------- getMaster / getMasters

@@ -7,10 +7,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -193,6 +197,42 @@ abstract class AbstractBuildbotInteropTest {
                     assertThat(racers.stream().filter(AbstractBuildbotInteropTest::join))
                             .as("callers that saw a change in round %d (active=%s)", round, active)
                             .hasSize(1);
+                }
+            }
+        }
+
+        @Test
+        void shouldFinishTheBuildsOfAMasterItDeactivatesOnBuildbotsOwnTables() throws SQLException {
+            try (DbConnector mm = open()) {
+                long a = join(mm.masters().findMasterId("building:/srv/a"));
+                long b = join(mm.masters().findMasterId("building:/srv/b"));
+                join(mm.masters().setMasterState(a, true));
+                join(mm.masters().setMasterState(b, true));
+                try (Connection c = db.database().connect()) {
+                    deleteBuildHistory(c);
+                    try {
+                        insertBuildHistory(c, a, b);
+                        clock.set(T2);
+
+                        assertThat(join(mm.masters().setMasterState(a, false))).isTrue();
+
+                        long now = T2.getEpochSecond();
+                        assertThat(rows(c, "SELECT id, complete_at, results FROM builds ORDER BY id"))
+                                .containsExactly(
+                                        List.of(1L, now, 5L), List.of(2L, 40L, 0L), Arrays.asList(3L, null, null));
+                        assertThat(rows(c, "SELECT id, complete_at, results FROM steps ORDER BY id"))
+                                .containsExactly(
+                                        List.of(11L, 30L, 0L), List.of(12L, now, 5L), Arrays.asList(31L, null, null));
+                        assertThat(rows(c, "SELECT id, complete FROM logs ORDER BY id"))
+                                .containsExactly(List.of(121L, 1L), List.of(311L, 0L));
+                        assertThat(rows(c, "SELECT brid, masterid FROM buildrequest_claims ORDER BY brid"))
+                                .as("a's pending request is released, its completed one keeps its claim")
+                                .containsExactly(List.of(101L, a), List.of(102L, b));
+                        assertThat(rows(c, "SELECT id, complete FROM buildrequests ORDER BY id"))
+                                .containsExactly(List.of(100L, 0L), List.of(101L, 1L), List.of(102L, 0L));
+                    } finally {
+                        deleteBuildHistory(c);
+                    }
                 }
             }
         }
@@ -461,6 +501,81 @@ abstract class AbstractBuildbotInteropTest {
             names.add("𝔘𝔫𝔦𝔠𝔬𝔡𝔢:/srv/𝄞");
         }
         return names;
+    }
+
+    /**
+     * A builder, a worker, a buildset with three requests and their builds: on master a, build 1 is
+     * running (step 11 done, step 12 running with an open log) for pending request 100 and build 2
+     * finished request 101; on master b, build 3 is running for request 102 (step 31, open log).
+     */
+    private static void insertBuildHistory(Connection c, long a, long b) throws SQLException {
+        execute(c, "INSERT INTO builders (id, name, name_hash) VALUES (1, 'slow', ?)", sha1("slow"));
+        execute(c, "INSERT INTO workers (id, name, info) VALUES (1, 'w', '{}')");
+        execute(c, "INSERT INTO buildsets (id, reason, submitted_at) VALUES (1, 'test', 10)");
+        String request = "INSERT INTO buildrequests (id, buildsetid, builderid, complete, results, submitted_at,"
+                + " complete_at) VALUES (?, 1, 1, ?, ?, 10, ?)";
+        execute(c, request, 100, 0, null, null);
+        execute(c, request, 101, 1, 0, 40);
+        execute(c, request, 102, 0, null, null);
+        String claim = "INSERT INTO buildrequest_claims (brid, masterid, claimed_at) VALUES (?, ?, 11)";
+        execute(c, claim, 100, a);
+        execute(c, claim, 101, a);
+        execute(c, claim, 102, b);
+        String build = "INSERT INTO builds (id, number, builderid, buildrequestid, workerid, masterid, started_at,"
+                + " complete_at, state_string, results) VALUES (?, ?, 1, ?, 1, ?, 20, ?, 'building', ?)";
+        execute(c, build, 1, 1, 100, a, null, null);
+        execute(c, build, 2, 2, 101, a, 40, 0);
+        execute(c, build, 3, 3, 102, b, null, null);
+        String step = "INSERT INTO steps (id, number, name, buildid, started_at, complete_at, state_string, results,"
+                + " urls_json, hidden) VALUES (?, ?, ?, ?, 21, ?, 'running', ?, '[]', 0)";
+        execute(c, step, 11, 0, "checkout", 1, 30, 0);
+        execute(c, step, 12, 1, "compile", 1, null, null);
+        execute(c, step, 31, 0, "compile", 3, null, null);
+        String log = "INSERT INTO logs (id, name, slug, stepid, complete, num_lines, type) VALUES (?, 'stdio', 'stdio',"
+                + " ?, 0, 1, 's')";
+        execute(c, log, 121, 12);
+        execute(c, log, 311, 31);
+    }
+
+    private static void deleteBuildHistory(Connection c) throws SQLException {
+        for (String table : List.of(
+                "logs",
+                "steps",
+                "builds",
+                "buildrequest_claims",
+                "buildrequests",
+                "buildsets",
+                "workers",
+                "builders")) {
+            execute(c, "DELETE FROM " + table);
+        }
+    }
+
+    private static void execute(Connection c, String sql, Object... parameters) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(sql)) {
+            for (int i = 0; i < parameters.length; i++) {
+                s.setObject(i + 1, parameters[i]);
+            }
+            s.executeUpdate();
+        }
+    }
+
+    /** Each row as a list of its columns, integers as longs. */
+    private static List<List<Object>> rows(Connection c, String sql) throws SQLException {
+        List<List<Object>> rows = new ArrayList<>();
+        try (PreparedStatement s = c.prepareStatement(sql);
+                ResultSet rs = s.executeQuery()) {
+            int columns = rs.getMetaData().getColumnCount();
+            while (rs.next()) {
+                List<Object> row = new ArrayList<>();
+                for (int i = 1; i <= columns; i++) {
+                    Object value = rs.getObject(i);
+                    row.add(value instanceof Number n ? (Object) n.longValue() : value);
+                }
+                rows.add(row);
+            }
+        }
+        return rows;
     }
 
     private DbConnector open() {

@@ -1,6 +1,6 @@
 package org.multimaster.interop;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.multimaster.db.testing.TestEnvironment.env;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import org.multimaster.db.testing.TestEnvironment;
 
 /**
  * Real Buildbot 3.7, driven from tests: {@code buildbot create-master} to let Buildbot create a
@@ -50,8 +51,8 @@ final class Buildbot {
     static Buildbot require(Path workDir) {
         Buildbot b = new Buildbot(workDir);
         String how = "install the Debian package buildbot (see .ci/run) to run the Buildbot interoperability tests";
-        b.requirePresent(Files.isExecutable(b.buildbot), b.buildbot + " is missing; " + how);
-        b.requirePresent(b.canImport("buildbot.db.connector"), b.python + " cannot import buildbot; " + how);
+        TestEnvironment.require(Files.isExecutable(b.buildbot), b.buildbot + " is missing; " + how);
+        TestEnvironment.require(b.canImport("buildbot.db.connector"), b.python + " cannot import buildbot; " + how);
         return b;
     }
 
@@ -64,7 +65,7 @@ final class Buildbot {
      * a database driver that Buildbot needs for a backend.
      */
     void requireDriver(String module, String debianPackage) {
-        requirePresent(
+        TestEnvironment.require(
                 canImport(module),
                 python + " cannot import " + module + "; install the Debian package " + debianPackage
                         + " (see .ci/run) to run this suite");
@@ -325,18 +326,6 @@ final class Buildbot {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    private void requirePresent(boolean present, String message) {
-        if (!present && "true".equalsIgnoreCase(System.getenv("CI"))) {
-            throw new AssertionError(message);
-        }
-        assumeTrue(present, message);
-    }
-
-    private static String env(String name, String fallback) {
-        String value = System.getenv(name);
-        return value == null || value.isBlank() ? fallback : value;
     }
 
     /** Exit code and output of one process. */

@@ -2,6 +2,7 @@ package org.multimaster.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -15,6 +16,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -22,6 +24,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -97,10 +100,12 @@ abstract class MasterRuntimeContract {
                 .housekeeping(housekept::add);
     }
 
+    /** Builds and starts a runtime; returns once its listeners have heard of the startup. */
     MasterRuntime started(MasterRuntime.Builder builder) {
         MasterRuntime runtime = builder.build();
         toClose.add(runtime);
         runtime.start();
+        assertThat(runtime.awaitListeners(Duration.ofSeconds(30))).isTrue();
         return runtime;
     }
 
@@ -429,7 +434,7 @@ abstract class MasterRuntimeContract {
     @Test
     void shouldMeasureAndLogTheSkewBetweenItsClockAndTheDatabases() {
         ch.qos.logback.classic.Logger logger =
-                (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(MasterRuntime.class);
+                (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(ClockSkew.class);
         ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logs =
                 new ch.qos.logback.core.read.ListAppender<>();
         logs.start();
@@ -444,11 +449,337 @@ abstract class MasterRuntimeContract {
                     .filteredOn(e -> e.getLevel() == ch.qos.logback.classic.Level.WARN)
                     .extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
                     .anySatisfy(message -> assertThat(message)
-                            .matches("this host's clock and the database's differ by 36\\d\\d s; hosts whose"
-                                    + " clocks disagree can expire live masters: fix the clocks or run with --clock"
-                                    + " database"));
+                            .matches(
+                                    "this host's clock and the database's differ by \\+36\\d\\d\\.\\d{3} s \\(±\\d+ ms\\); hosts whose"
+                                            + " clocks disagree can expire live masters: fix the clocks or run with --clock"
+                                            + " database"));
         } finally {
             logger.detachAppender(logs);
+        }
+    }
+
+    // ------------------------------------------------------------------ issue 6: never zero housekeepings
+
+    @Test
+    void shouldHousekeepADeadPeerExactlyOnceWhenItsDeactivationOutlastsTheHeartbeat() throws Exception {
+        assumeTrue(database.locksSingleRows(), database + " cannot slow down one master's row alone");
+        Duration interval = Duration.ofSeconds(1);
+        MasterRuntime runtime =
+                started(runtime("host:/a").heartbeatInterval(interval).expiry(Duration.ofSeconds(4)));
+        long peer = peer("host:/peer", T0);
+        clock.advance(Duration.ofSeconds(5));
+
+        try (AutoCloseable slow = database.lockRow("masters", peer)) {
+            runtime.heartbeat(); // sends the deactivation, gives up waiting for it after one interval
+            assertThat(housekept).as("still waiting for the lock").isEmpty();
+            clock.advance(interval);
+            runtime.heartbeat(); // the deactivation is under way: not sent again
+            Thread.sleep(interval.toMillis() / 2);
+        }
+
+        awaitTrue("the housekeeping of the peer", () -> !housekept.isEmpty());
+        for (int i = 0; i < 3; i++) {
+            clock.advance(interval);
+            runtime.heartbeat();
+        }
+        assertThat(housekept).extracting(MasterModel::id).containsExactly(peer);
+        assertThat(events)
+                .filteredOn(e -> e.type() == MasterEvent.Type.STOPPED)
+                .containsExactly(new MasterEvent(MasterEvent.Type.STOPPED, peer, "host:/peer", false));
+        assertThat(master(peer).active()).isFalse();
+        assertThat(runtime.status().expiredPeers()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldHousekeepAMasterWhoseDeactivationCommitsAfterTheSweepStoppedWaiting() throws Exception {
+        long dead = peer("host:/dead", T0.minus(EXPIRY).minusSeconds(1));
+        Expiry expiry = new Expiry(masters, EXPIRY, List.of(housekept::add), events::add);
+        CompletableFuture<List<MasterModel>> sweep;
+
+        try (AutoCloseable slow = database.lockMastersTable()) {
+            sweep = expiry.sweepAsync(-1);
+            assertThatThrownBy(() -> Await.await(sweep, Duration.ofSeconds(1)))
+                    .hasMessage("database call did not complete within PT1S");
+        }
+
+        assertThat(sweep).succeedsWithin(Duration.ofSeconds(30));
+        assertThat(sweep.join()).extracting(MasterModel::id).containsExactly(dead);
+        assertThat(housekept).extracting(MasterModel::id).containsExactly(dead);
+        assertThat(expiry.sweep(-1)).isEmpty();
+        assertThat(housekept).hasSize(1);
+    }
+
+    // ------------------------------------------------------------------ issue 6: the runtime's edges
+
+    @Test
+    void shouldClaimOnlyOnceActiveSoThatNoPeerCanTakeAClaimOverAtStartup() throws Exception {
+        long peer = peer("host:/peer", T0);
+        long nightly = db.schedulers().findSchedulerId("nightly").join();
+        CompletableFuture<String> peerAttempt = new CompletableFuture<>();
+        CompletableFuture<Boolean> activeWhenClaimed = new CompletableFuture<>();
+        started(runtime("host:/a").schedulers(List.of("nightly")).claims(new ClaimListener() {
+            @Override
+            public void claimed(Component component) {
+                MasterModel self = masters.getMasters().join().stream()
+                        .filter(m -> m.name().equals("host:/a"))
+                        .findFirst()
+                        .orElseThrow();
+                activeWhenClaimed.complete(self.active());
+                // A peer's check-in comes in right now and tries to run the same scheduler.
+                try {
+                    db.schedulers().setSchedulerMaster(nightly, peer).join();
+                    peerAttempt.complete("taken over by the peer");
+                } catch (java.util.concurrent.CompletionException e) {
+                    peerAttempt.complete(e.getCause().getClass().getSimpleName());
+                }
+            }
+        }));
+
+        assertThat(activeWhenClaimed).succeedsWithin(Duration.ofSeconds(30)).isEqualTo(true);
+        assertThat(peerAttempt).succeedsWithin(Duration.ofSeconds(30)).isEqualTo("AlreadyClaimedException");
+    }
+
+    @Test
+    void shouldStopComponentsExactlyOneIntervalBeforePeersMayExpireTheMaster() throws Exception {
+        Duration interval = Duration.ofSeconds(1);
+        List<String> lost = new CopyOnWriteArrayList<>();
+        // Checks in at .750: last_active is stamped T0, so peers may expire it from T0 + 4 s on.
+        clock.set(T0.plusMillis(750));
+        MasterRuntime runtime = started(runtime("host:/a")
+                .heartbeatInterval(interval)
+                .expiry(Duration.ofSeconds(4))
+                .schedulers(List.of("s1"))
+                .claims(new ClaimListener() {
+                    @Override
+                    public void lost(Component component, String reason) {
+                        lost.add(component.name());
+                    }
+                }));
+        assertThat(master(runtime.masterId()).lastActive()).isEqualTo(T0);
+
+        try (AutoCloseable outage = database.lockMastersTable()) {
+            clock.set(T0.plusSeconds(3).minusMillis(1));
+            runtime.heartbeat();
+            assertThat(lost).as("1 ms before T0 + 3 s").isEmpty();
+            assertThat(runtime.ownedComponents()).isEqualTo(schedulers("s1"));
+
+            clock.set(T0.plusSeconds(3));
+            runtime.heartbeat();
+            assertThat(lost)
+                    .as("at T0 + 3 s, one interval before peers may expire it")
+                    .containsExactly("s1");
+            assertThat(runtime.ownedComponents()).isEmpty();
+        }
+    }
+
+    @Test
+    void shouldStopComponentsOnTimeWhileCheckInsHang() throws Exception {
+        DbConnector realTime = openRealTime(4);
+        AtomicBoolean outage = new AtomicBoolean();
+        java.util.concurrent.atomic.AtomicReference<MasterRuntime> self =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        CompletableFuture<List<Instant>> lost = new CompletableFuture<>();
+        MasterRuntime runtime = started(MasterRuntime.builder(realTime)
+                .name("host:/hanging")
+                .heartbeatInterval(Duration.ofSeconds(1))
+                .expiry(Duration.ofSeconds(3))
+                .schedulers(List.of("s1"))
+                .claims(new ClaimListener() {
+                    @Override
+                    public void lost(Component component, String reason) {
+                        if (outage.get()) {
+                            lost.complete(
+                                    List.of(Instant.now(), self.get().status().lastCheckIn()));
+                        }
+                    }
+                }));
+        self.set(runtime);
+        awaitTrue("a check-in by the heartbeat thread", () -> runtime.status().checkIns() >= 2);
+
+        try (AutoCloseable hang = database.lockMastersTable()) {
+            outage.set(true);
+            assertThat(lost).succeedsWithin(Duration.ofSeconds(10));
+        }
+
+        // The timer fires at the deadline even though every check-in hangs, and the listener is told
+        // through the dispatcher right after: in any case before peers may expire the master, one
+        // interval later (a heartbeat that waited for its check-in would have stopped that late).
+        Instant lostAt = lost.join().get(0);
+        Instant deadline = lost.join()
+                .get(1)
+                .truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                .plusSeconds(2);
+        assertThat(lostAt).isBetween(deadline.minusMillis(50), deadline.plusMillis(900));
+        assertThat(lost.join().get(1).getNano())
+                .as("check-ins are sent just after a second begins, so the fence loses no time to rounding")
+                .isLessThan(700_000_000);
+    }
+
+    @Test
+    void shouldKeepCheckingInWhileAListenerIsStuck() throws Exception {
+        DbConnector realTime = openRealTime(4);
+        CountDownLatch release = new CountDownLatch(1);
+        MasterRuntime runtime = MasterRuntime.builder(realTime)
+                .name("host:/listened")
+                .heartbeatInterval(Duration.ofSeconds(1))
+                .expiry(Duration.ofSeconds(3))
+                .schedulers(List.of("s1"))
+                .claims(new ClaimListener() {
+                    @Override
+                    public void claimed(Component component) {
+                        try {
+                            release.await(30, TimeUnit.SECONDS);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }
+                })
+                .build();
+        toClose.add(runtime);
+        toClose.add(release::countDown);
+        ExecutorService starter = Executors.newSingleThreadExecutor();
+        try {
+            starter.submit(runtime::start);
+            assertCheckedInEverySecondFor(Duration.ofSeconds(6), "host:/listened");
+        } finally {
+            release.countDown();
+            starter.shutdown();
+        }
+    }
+
+    @Test
+    void shouldKeepCheckingInWhileOtherWorkFloodsTheConnector() throws Exception {
+        // Enough rows that each listing takes milliseconds, and thousands of listings queued ahead.
+        try (Connection c = database.connect();
+                PreparedStatement insert = c.prepareStatement(
+                        "INSERT INTO masters (name, name_hash, active, last_active) VALUES (?, ?, 0, 0)")) {
+            c.setAutoCommit(false);
+            for (int i = 0; i < 2_000; i++) {
+                insert.setString(1, "filler-" + i);
+                insert.setString(2, String.format("%040d", i));
+                insert.addBatch();
+            }
+            insert.executeBatch();
+            c.commit();
+        }
+        DbConnector flooded = openRealTime(2);
+        MasterRuntime runtime = started(MasterRuntime.builder(flooded)
+                .name("host:/flooded")
+                .heartbeatInterval(Duration.ofSeconds(1))
+                .expiry(Duration.ofSeconds(3)));
+        AtomicInteger queued = new AtomicInteger();
+        AtomicBoolean flooding = new AtomicBoolean(true);
+        Thread flooder = new Thread(() -> {
+            while (flooding.get()) {
+                if (queued.get() < 3_000) {
+                    for (int i = 0; i < 100; i++) {
+                        queued.incrementAndGet();
+                        flooded.masters().getMasters().whenComplete((r, e) -> queued.decrementAndGet());
+                    }
+                } else {
+                    Thread.onSpinWait();
+                }
+            }
+        });
+        flooder.start();
+        try {
+            awaitTrue("a queue of work on the connector", () -> queued.get() >= 2_500);
+            assertCheckedInEverySecondFor(Duration.ofSeconds(6), "host:/flooded");
+            assertThat(queued.get()).as("still flooded at the end").isGreaterThan(1_000);
+            assertThat(runtime.status().lastCheckIn()).isAfter(Instant.now().minusSeconds(2));
+        } finally {
+            flooding.set(false);
+            flooder.join();
+        }
+        assertThat(runtime.isActive()).isTrue();
+    }
+
+    @Test
+    void shouldMeasureTheSkewToTheDatabaseBelowASecondOnTheSameHost() {
+        DbConnector realTime = openRealTime(2);
+        MasterRuntime runtime = started(MasterRuntime.builder(realTime).name("host:/skew"));
+
+        Duration skew = runtime.status().clockSkew();
+        assertThat(skew).isNotNull();
+        assertThat(skew.abs()).isLessThan(Duration.ofMillis(500));
+    }
+
+    @Test
+    void shouldRefuseAnExpiryThatWouldExpireLiveBuildbotMastersOnABuildbotDatabaseUnlessForced() {
+        org.multimaster.db.testing.RawSql raw = new org.multimaster.db.testing.RawSql(database);
+        raw.execute("DROP TABLE flyway_schema_history");
+        raw.close();
+        DbConnector buildbots = open();
+        assertThat(buildbots.isBuildbotSchema()).isTrue();
+
+        assertThatThrownBy(() -> runtime(buildbots, "host:/short")
+                        .heartbeatInterval(Duration.ofSeconds(10))
+                        .expiry(Duration.ofMinutes(2))
+                        .build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("expiry PT2M would expire live Buildbot masters: ")
+                .hasMessageContaining("whose masters check in only every 60 s")
+                .hasMessageEndingWith("or pass --force-short-expiry if no Buildbot master uses this database");
+        runtime(buildbots, "host:/forced")
+                .heartbeatInterval(Duration.ofSeconds(10))
+                .expiry(Duration.ofMinutes(2))
+                .forceShortExpiry(true)
+                .build();
+        runtime(buildbots, "host:/long")
+                .expiry(Duration.ofMinutes(2).plusSeconds(1))
+                .build();
+        runtime("host:/own-schema")
+                .heartbeatInterval(Duration.ofSeconds(1))
+                .expiry(Duration.ofSeconds(3))
+                .build();
+    }
+
+    /** A connector on the system clock, for the tests that run the heartbeat threads in real time. */
+    DbConnector openRealTime(int poolSize) {
+        DbConnector connector =
+                DbConnector.builder().url(database.url()).poolSize(poolSize).open();
+        toClose.add(connector);
+        return connector;
+    }
+
+    /**
+     * Watches a master that checks in every second with a 3 s expiry: through a connector of its
+     * own, its last check-in must never be more than 2 s old (whole seconds), and a peer sweeping
+     * with that expiry must never expire it.
+     */
+    void assertCheckedInEverySecondFor(Duration watch, String name) throws Exception {
+        try (DbConnector observer =
+                DbConnector.builder().url(database.url()).poolSize(2).open()) {
+            Expiry peerSweep = new Expiry(observer.masters(), Duration.ofSeconds(3), List.of(), e -> {});
+            awaitTrue("the first check-in of " + name, () -> lastActive(observer, name) > 0);
+            long end = System.nanoTime() + watch.toNanos();
+            long worst = 0;
+            while (System.nanoTime() < end) {
+                long age = Instant.now().getEpochSecond() - lastActive(observer, name);
+                worst = Math.max(worst, age);
+                assertThat(peerSweep.sweep(-1)).as("masters a peer expired").isEmpty();
+                Thread.sleep(250);
+            }
+            assertThat(worst).as("oldest check-in seen, in seconds").isLessThanOrEqualTo(2);
+        }
+    }
+
+    /** last_active of an active master, or 0 if it is not active. */
+    static long lastActive(DbConnector observer, String name) {
+        return observer.masters().getMasters().join().stream()
+                .filter(m -> m.name().equals(name) && m.active())
+                .mapToLong(m -> m.lastActive().getEpochSecond())
+                .findFirst()
+                .orElse(0);
+    }
+
+    static void awaitTrue(String what, java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > end) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(20);
         }
     }
 }

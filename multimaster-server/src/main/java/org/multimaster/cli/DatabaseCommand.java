@@ -43,8 +43,9 @@ abstract class DatabaseCommand implements Callable<Integer> {
 
     /** The database URL from {@code --db}, else the environment, else Buildbot's default. */
     final String databaseUrl() {
-        if (options.db != null) {
-            return options.db;
+        String db = parent.db();
+        if (db != null) {
+            return db;
         }
         String fromEnv = parent.environment().get(DatabaseOptions.DB_ENV);
         return fromEnv == null || fromEnv.isBlank() ? DatabaseUrl.DEFAULT : fromEnv;
@@ -74,7 +75,7 @@ abstract class DatabaseCommand implements Callable<Integer> {
     }
 
     final boolean json() {
-        return options.json;
+        return parent.json();
     }
 
     final PrintWriter out() {

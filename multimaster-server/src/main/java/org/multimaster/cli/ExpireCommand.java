@@ -8,36 +8,35 @@ import org.multimaster.db.MasterModel;
 import org.multimaster.json.BuildbotJson;
 import org.multimaster.runtime.Expiry;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 
 /** {@code multimaster expire}: one expiry sweep with housekeeping, as a running master does it. */
 @Command(
         name = "expire",
         description = {
             "Mark inactive every active master that has not checked in for longer than --expire, and clean up"
-                    + " after each (its claims, builder registrations, worker connections and build request"
-                    + " claims are released). Safe beside running masters: each master is cleaned up exactly once.",
+                    + " after each as a Buildbot master would: its claims, builder registrations and worker"
+                    + " connections are released, its running builds end as RETRY and its pending build requests"
+                    + " are released to be built again. Safe beside running masters: each master is cleaned up"
+                    + " exactly once.",
             "Prints the masters this sweep expired.",
         })
 final class ExpireCommand extends DatabaseCommand {
 
-    @Option(
-            names = "--expire",
-            paramLabel = "DURATION",
-            converter = DurationConverter.class,
-            defaultValue = "10m",
-            description = "How long a master may go without checking in. Default: ${DEFAULT-VALUE}.")
-    Duration expire;
+    @Mixin
+    ExpiryOptions options = new ExpiryOptions();
 
     @Override
     int execute() {
+        Duration expire = options.expire;
         if (expire.isNegative() || expire.isZero()) {
             throw new IllegalArgumentException("--expire " + expire + " must be positive");
         }
         List<MasterModel> expired;
         try (DbConnector db = open(false)) {
+            Expiry.requireSafeBesideBuildbot(db, expire, options.forceShortExpiry);
             // Reported as they are now: inactive, with the last check-in that got them expired.
-            expired = new Expiry(db.masters(), expire, Duration.ofSeconds(60), List.of(), event -> {})
+            expired = new Expiry(db.masters(), expire, List.of(), event -> {})
                     .sweep(-1).stream()
                             .map(m -> new MasterModel(m.id(), m.name(), false, m.lastActive()))
                             .toList();

@@ -7,12 +7,10 @@ import java.nio.charset.Charset;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
-import org.multimaster.db.DatabaseUrl;
 import org.multimaster.db.MultimasterException;
 import org.multimaster.db.UnsupportedDatabaseException;
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
@@ -24,6 +22,9 @@ import picocli.CommandLine.UnmatchedArgumentException;
  * <p>Thread-safe: each {@link #run} builds its own command objects.
  */
 public final class Main {
+
+    /** What the JVM decodes bytes that are not valid in the locale's encoding to. */
+    private static final char UNDECODABLE = '\uFFFD';
 
     private Main() {}
 
@@ -52,25 +53,39 @@ public final class Main {
      * @return the exit code, see {@link ExitCodes}
      */
     static int run(String[] args, PrintWriter out, PrintWriter err, Map<String, String> environment) {
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].indexOf(UNDECODABLE) >= 0) {
+                // The JVM turned bytes that are not valid in the locale's encoding into U+FFFD: two
+                // different names could arrive as one, so none is used. The argument is not echoed,
+                // as it may be a database URL with its password.
+                err.println("multimaster: argument " + (i + 1) + " is not valid "
+                        + System.getProperty("sun.jnu.encoding", "UTF-8")
+                        + " text (the locale's encoding): its undecodable bytes all read as U+FFFD, so"
+                        + " different names would become one; give it in UTF-8, under a UTF-8 locale");
+                err.flush();
+                return ExitCodes.USAGE;
+            }
+        }
+        Secrets secrets = new Secrets(args, environment.get(DatabaseOptions.DB_ENV));
         CommandLine commandLine = new CommandLine(new MultimasterCommand(environment));
         commandLine
                 .setOut(out)
                 .setErr(err)
                 // A master name may start with '@'; it is not a file of arguments.
                 .setExpandAtFiles(false)
-                .setParameterExceptionHandler(Main::handleUsageError)
-                .setExecutionExceptionHandler(Main::handleFailure);
+                .setParameterExceptionHandler((e, given) -> handleUsageError(e, secrets))
+                .setExecutionExceptionHandler((e, command, parsed) -> handleFailure(e, command, secrets));
         int code = commandLine.execute(args);
         out.flush();
         err.flush();
         return code;
     }
 
-    private static int handleUsageError(ParameterException e, String[] args) {
+    private static int handleUsageError(ParameterException e, Secrets secrets) {
         CommandLine command = e.getCommandLine();
         PrintWriter err = command.getErr();
         // picocli echoes arguments, which may be a database URL with its password.
-        String message = DatabaseUrl.redact(String.valueOf(e.getMessage()));
+        String message = secrets.hide(String.valueOf(e.getMessage()));
         if (message.startsWith("Error: ")) {
             message = message.substring("Error: ".length());
         }
@@ -84,7 +99,7 @@ public final class Main {
         return ExitCodes.USAGE;
     }
 
-    private static int handleFailure(Exception thrown, CommandLine command, ParseResult parsed) {
+    private static int handleFailure(Exception thrown, CommandLine command, Secrets secrets) {
         PrintWriter err = command.getErr();
         Throwable e = unwrap(thrown);
         int code;
@@ -104,14 +119,12 @@ public final class Main {
         } else {
             StringWriter trace = new StringWriter();
             e.printStackTrace(new PrintWriter(trace));
-            err.print(DatabaseUrl.redact(trace.toString()));
+            err.print(secrets.hide(trace.toString()));
             code = ExitCodes.INTERNAL;
-            message = "internal error (a bug in multimaster, please report it with the trace above): "
-                    + DatabaseUrl.redact(e.toString());
+            message = "internal error (a bug in multimaster, please report it with the trace above): " + e;
         }
-        // Messages of multimaster's exceptions are redacted where they are made; redacting them
-        // again would swallow the text after an already hidden "password=***".
-        err.println("multimaster: " + message);
+        // Messages of multimaster's exceptions hide the password already; this is for the others.
+        err.println("multimaster: " + secrets.hide(String.valueOf(message)));
         err.flush();
         return code;
     }

@@ -2,10 +2,12 @@ package org.multimaster.cli;
 
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
 /**
@@ -34,7 +36,7 @@ import picocli.CommandLine.Spec;
         },
         footer = {
             "",
-            "Every command takes --db URL, --json and --help.",
+            "Every command takes --db URL, --json and --help, before or after its name.",
             "Exit codes: 0 success, 1 master not found, 2 bad usage or input, 3 database error.",
         })
 final class MultimasterCommand implements Callable<Integer> {
@@ -50,6 +52,26 @@ final class MultimasterCommand implements Callable<Integer> {
             description = "Show this help and exit.")
     boolean help;
 
+    @Option(
+            names = "--db",
+            scope = ScopeType.INHERIT,
+            paramLabel = "URL",
+            description = {
+                "Database URL: a Buildbot db_url or a JDBC URL, e.g.",
+                "  sqlite:///state.sqlite",
+                "  postgresql://user:pass@host/db",
+                "  mysql://user:pass@host/db",
+                "Default: $" + DatabaseOptions.DB_ENV + ", else sqlite:///state.sqlite in the working directory."
+            })
+    @Nullable
+    String db;
+
+    @Option(
+            names = "--json",
+            scope = ScopeType.INHERIT,
+            description = "Print JSON (keys sorted, as Buildbot's data API does).")
+    boolean json;
+
     MultimasterCommand(Map<String, String> environment) {
         this.environment = Map.copyOf(environment);
     }
@@ -57,6 +79,17 @@ final class MultimasterCommand implements Callable<Integer> {
     /** The process environment (injected, so that tests can set {@code MULTIMASTER_DB}). */
     Map<String, String> environment() {
         return environment;
+    }
+
+    /** The database URL given with {@code --db}, before or after the command. */
+    @Nullable
+    String db() {
+        return db;
+    }
+
+    /** Whether {@code --json} was given, before or after the command. */
+    boolean json() {
+        return json;
     }
 
     CommandSpec spec() {

@@ -14,7 +14,6 @@ import org.multimaster.db.DbConnector;
 import org.multimaster.db.MasterModel;
 import org.multimaster.db.TimeSource;
 import org.multimaster.http.HttpServer;
-import org.multimaster.metrics.CheckInMeter;
 import org.multimaster.metrics.MasterMetrics;
 import org.multimaster.runtime.ClaimListener;
 import org.multimaster.runtime.Component;
@@ -57,14 +56,8 @@ final class RunCommand extends DatabaseCommand {
             description = "How often to check in (e.g. 1s, 60s, 2m). Default: ${DEFAULT-VALUE}.")
     Duration heartbeat;
 
-    @Option(
-            names = "--expire",
-            paramLabel = "DURATION",
-            converter = DurationConverter.class,
-            defaultValue = "10m",
-            description = "How long a master may go without checking in before peers expire it; more than"
-                    + " twice --heartbeat. Default: ${DEFAULT-VALUE}.")
-    Duration expire;
+    @Mixin
+    ExpiryOptions expiry = new ExpiryOptions();
 
     @Option(
             names = "--clock",
@@ -99,14 +92,13 @@ final class RunCommand extends DatabaseCommand {
 
     @Override
     int execute() {
-        MasterRuntime.Builder.checkTiming(heartbeat, expire);
+        MasterRuntime.Builder.checkTiming(heartbeat, expiry.expire);
         @Nullable String token = noHttp ? null : HttpService.adminToken(http);
         logLifecycle();
         String masterName = name != null ? name : defaultName();
         PrometheusMeterRegistry registry = HttpService.newRegistry();
-        CheckInMeter checkIns = new CheckInMeter(registry, Clock.systemUTC());
-        MasterMetrics metrics = new MasterMetrics(registry, checkIns, Clock.systemUTC());
-        DbConnector pooled = DbConnector.builder()
+        MasterMetrics metrics = new MasterMetrics(registry, Clock.systemUTC());
+        DbConnector db = DbConnector.builder()
                 .url(databaseUrl())
                 .poolName("multimaster-runtime")
                 .metricRegistry(registry)
@@ -115,7 +107,6 @@ final class RunCommand extends DatabaseCommand {
                 .connectionTimeout(heartbeat.compareTo(Duration.ofSeconds(10)) < 0 ? heartbeat : Duration.ofSeconds(10))
                 .timeSource(clock == ClockChoice.database ? TimeSource.DATABASE : TimeSource.APPLICATION)
                 .open();
-        DbConnector db = checkIns.meter(pooled);
         // Listening first: a port in use is reported before this master registers or expires anyone.
         @Nullable HttpService service;
         try {
@@ -135,7 +126,8 @@ final class RunCommand extends DatabaseCommand {
             runtime = MasterRuntime.builder(db)
                     .name(masterName)
                     .heartbeatInterval(heartbeat)
-                    .expiry(expire)
+                    .expiry(expiry.expire)
+                    .forceShortExpiry(expiry.forceShortExpiry)
                     .schedulers(schedulers)
                     .changeSources(changeSources)
                     .events(event -> {
@@ -150,7 +142,6 @@ final class RunCommand extends DatabaseCommand {
                     })
                     .housekeeping(master -> {
                         logHousekeeping(master);
-                        metrics.expired(master);
                         if (server != null) {
                             server.clusterChanged();
                         }
@@ -178,22 +169,22 @@ final class RunCommand extends DatabaseCommand {
             db.close();
             throw e;
         }
-        CountDownLatch stopped = new CountDownLatch(1);
         Thread shutdown = new Thread(
                 () -> {
-                    log.info("shutting down master '{}'", masterName);
+                    // SIGTERM or Ctrl-C: the JVM would exit with 143 or 130, which service managers read
+                    // as a failure; after a clean shutdown the exit code is 0, else 3.
                     if (service != null) {
                         service.close();
                     }
-                    runtime.close();
-                    db.close();
-                    stopped.countDown();
+                    int code = stop(runtime, db, masterName);
+                    System.err.flush();
+                    Runtime.getRuntime().halt(code);
                 },
                 "multimaster-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdown);
         log.info("starting master '{}' on {}", masterName, db.url());
         try {
-            metrics.bind(runtime, heartbeat);
+            metrics.bind(runtime);
             runtime.start();
         } catch (RuntimeException e) {
             Runtime.getRuntime().removeShutdownHook(shutdown);
@@ -204,19 +195,49 @@ final class RunCommand extends DatabaseCommand {
             db.close();
             throw e;
         }
+        CountDownLatch never = new CountDownLatch(1);
         try {
-            stopped.await();
+            never.await(); // until SIGTERM or Ctrl-C runs the hook above, or an interrupt
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            // Stopped from within the JVM (an embedder, a test): the same shutdown, without the hook,
+            // and with the interrupt kept for the caller once the master has stopped.
+            Runtime.getRuntime().removeShutdownHook(shutdown);
         }
-        return ExitCodes.OK;
+        int code = stop(runtime, db, masterName);
+        Thread.currentThread().interrupt();
+        return code;
+    }
+
+    /**
+     * Shuts the master down: its claims released and itself marked stopped.
+     *
+     * @return {@link ExitCodes#OK} after a clean shutdown; {@link ExitCodes#DATABASE} if the master
+     *     could not be marked stopped (peers will expire it)
+     */
+    private static int stop(MasterRuntime runtime, DbConnector db, String masterName) {
+        log.info("shutting down master '{}'", masterName);
+        try {
+            runtime.close();
+            boolean clean = runtime.masterId() < 0
+                    || db.masters()
+                            .getMaster(runtime.masterId())
+                            .join()
+                            .map(m -> !m.active())
+                            .orElse(true);
+            return clean ? ExitCodes.OK : ExitCodes.DATABASE;
+        } catch (RuntimeException e) {
+            log.warn("master '{}' did not shut down cleanly: {}", masterName, e.getMessage());
+            return ExitCodes.DATABASE;
+        } finally {
+            db.close();
+        }
     }
 
     /** What this daemon's housekeeping does: Buildbot's link rows are released already; it reports it. */
     static void logHousekeeping(MasterModel master) {
         log.info(
-                "housekeeping of master {} ('{}') done: its claims, builder registrations, worker connections and build"
-                        + " request claims are released",
+                "housekeeping of master {} ('{}') done: its claims, builder registrations and worker connections are"
+                        + " released, its running builds ended as RETRY and its pending build requests released",
                 master.id(),
                 master.name());
     }

@@ -1,103 +1,128 @@
 package org.multimaster.metrics;
 
-import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 import org.multimaster.db.MasterModel;
 import org.multimaster.http.Health;
 import org.multimaster.runtime.Component;
 import org.multimaster.runtime.MasterRuntime;
+import org.multimaster.runtime.RuntimeStatus;
 
 /**
- * The running master's meters beyond its check-ins, fed by the runtime's listeners:
- * {@code multimaster_expired_masters_total} (peers this master expired),
- * {@code multimaster_housekeeping_runs_total} (every housekeeping this process ran: expired
- * peers, its own crash, operators' deactivations), {@code multimaster_claims_held} (tagged
- * {@code kind=scheduler|changesource}) and {@code multimaster_master_active}; and its health.
+ * The running master's meters and health, read from {@link MasterRuntime#status()} at each scrape:
+ * {@code multimaster_heartbeat_seconds} (count and sum of check-ins),
+ * {@code multimaster_heartbeat_failures_total}, {@code multimaster_heartbeat_consecutive_failures},
+ * {@code multimaster_heartbeat_last_success_seconds} (epoch seconds),
+ * {@code multimaster_expired_masters_total}, {@code multimaster_housekeeping_runs_total} (the
+ * runtime's plus operators' deactivations over HTTP), {@code multimaster_claims_held{kind}} and
+ * {@code multimaster_master_active}.
  *
  * <p>Thread-safe.
  */
 public final class MasterMetrics {
 
     private final MeterRegistry registry;
-    private final CheckInMeter checkIns;
     private final Clock clock;
-    private final Counter expired;
-    private final Counter housekeeping;
+    private final AtomicLong operatorHousekeeping = new AtomicLong();
     private volatile @Nullable MasterRuntime runtime;
-    private volatile Duration interval = Duration.ofSeconds(60);
 
-    public MasterMetrics(MeterRegistry registry, CheckInMeter checkIns, Clock clock) {
+    public MasterMetrics(MeterRegistry registry, Clock clock) {
         this.registry = registry;
-        this.checkIns = checkIns;
         this.clock = clock;
-        this.expired = Counter.builder("multimaster.expired.masters")
-                .description("peers this master expired (and housekept)")
-                .register(registry);
-        this.housekeeping = Counter.builder("multimaster.housekeeping.runs")
-                .description("housekeeping runs of this process")
-                .register(registry);
     }
 
-    /** Watches a runtime: its claims and state become gauges, its check-ins its health. */
-    public void bind(MasterRuntime runtime, Duration interval) {
+    /** Watches a runtime: its status becomes meters and its health. */
+    public void bind(MasterRuntime runtime) {
         this.runtime = runtime;
-        this.interval = interval;
+        FunctionTimer.builder(
+                        "multimaster.heartbeat",
+                        runtime,
+                        r -> {
+                            RuntimeStatus s = r.status();
+                            return s.checkIns() + s.checkInFailures();
+                        },
+                        r -> r.status().checkInTime().toNanos(),
+                        TimeUnit.NANOSECONDS)
+                .description("check-ins of this master, succeeded or failed, and the time spent in them")
+                .register(registry);
+        FunctionCounter.builder(
+                        "multimaster.heartbeat.failures",
+                        runtime,
+                        r -> r.status().checkInFailures())
+                .description("check-ins that failed")
+                .register(registry);
+        Gauge.builder(
+                        "multimaster.heartbeat.consecutive.failures",
+                        runtime,
+                        r -> r.status().consecutiveFailures())
+                .description("check-ins that failed since the last that succeeded")
+                .register(registry);
+        Gauge.builder("multimaster.heartbeat.last.success", runtime, r -> {
+                    Instant last = r.status().lastCheckIn();
+                    return last == null ? Double.NaN : last.toEpochMilli() / 1000.0;
+                })
+                .description("when the last check-in that succeeded was sent, epoch seconds")
+                .baseUnit("seconds")
+                .register(registry);
+        FunctionCounter.builder(
+                        "multimaster.expired.masters", runtime, r -> r.status().expiredPeers())
+                .description("silent peers this master expired")
+                .register(registry);
+        FunctionCounter.builder(
+                        "multimaster.housekeeping.runs",
+                        this,
+                        m -> runtime.status().housekeepingRuns() + m.operatorHousekeeping.get())
+                .description(
+                        "housekeeping runs of this process: expired peers, its own crash, operators' deactivations")
+                .register(registry);
         for (Component.Kind kind : Component.Kind.values()) {
             Gauge.builder(
                             "multimaster.claims.held",
                             runtime,
-                            r -> r.ownedComponents().stream()
+                            r -> r.status().owned().stream()
                                     .filter(c -> c.kind() == kind)
                                     .count())
                     .description("schedulers and change sources this master runs")
                     .tag("kind", kind == Component.Kind.SCHEDULER ? "scheduler" : "changesource")
                     .register(registry);
         }
-        Gauge.builder("multimaster.master.active", runtime, r -> r.isActive() ? 1 : 0)
+        Gauge.builder("multimaster.master.active", runtime, r -> r.status().active() ? 1 : 0)
                 .description("1 while this master believes it is active")
                 .register(registry);
     }
 
-    /** For the runtime's housekeeping listener: a peer expired, or this master's own crash cleaned up. */
-    public void expired(MasterModel master) {
-        housekeeping.increment();
-        MasterRuntime bound = runtime;
-        if (bound == null || master.id() != bound.masterId()) {
-            expired.increment();
-        }
-    }
-
-    /** For housekeeping that an operator's deactivation caused. */
+    /** For housekeeping that an operator's deactivation over HTTP caused. */
     public void housekept(MasterModel master) {
-        housekeeping.increment();
+        operatorHousekeeping.incrementAndGet();
     }
 
     /**
      * Healthy when the last check-in succeeded within one interval (plus a tenth of it, at least
-     * one second, for the check-in itself and the rest of the heartbeat).
+     * one second, for the check-in itself and the rest of the heartbeat) and the master is active.
      */
     public Health health() {
         MasterRuntime bound = runtime;
         if (bound == null) {
             return new Health(false, "the master has not started");
         }
-        if (checkIns.consecutiveFailures() > 0) {
-            return new Health(
-                    false,
-                    "the last " + checkIns.consecutiveFailures() + " check-ins failed: "
-                            + checkIns.lastFailure().orElse("unknown"));
+        RuntimeStatus status = bound.status();
+        if (status.consecutiveFailures() > 0) {
+            return new Health(false, "the last " + status.consecutiveFailures() + " check-ins failed");
         }
-        Optional<Instant> last = checkIns.lastSuccess();
-        if (last.isEmpty()) {
+        Instant last = status.lastCheckIn();
+        if (last == null) {
             return new Health(false, "the master has not checked in yet");
         }
-        Duration age = Duration.between(last.get(), clock.instant());
+        Duration interval = status.interval();
+        Duration age = Duration.between(last, clock.instant());
         Duration tolerance = interval.dividedBy(10).compareTo(Duration.ofSeconds(1)) > 0
                 ? interval.dividedBy(10)
                 : Duration.ofSeconds(1);
@@ -107,12 +132,12 @@ public final class MasterMetrics {
                     "the last check-in succeeded " + age.toMillis() + " ms ago, more than one interval (" + interval
                             + ")");
         }
-        if (!bound.isActive()) {
-            return new Health(false, "master " + bound.masterId() + " is not active");
+        if (!status.active()) {
+            return new Health(false, "master " + status.masterId() + " is not active");
         }
         return new Health(
                 true,
-                "master " + bound.masterId() + " ('" + bound.name() + "') checked in " + age.toMillis()
+                "master " + status.masterId() + " ('" + status.name() + "') checked in " + age.toMillis()
                         + " ms ago (interval " + interval + ")");
     }
 }

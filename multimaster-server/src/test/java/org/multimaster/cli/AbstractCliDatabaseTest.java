@@ -101,6 +101,38 @@ abstract class AbstractCliDatabaseTest {
     }
 
     @Test
+    void shouldRefuseAnExpiryThatWouldExpireLiveBuildbotMastersUnlessForced() throws SQLException {
+        twoMasters();
+        try (Connection c = database.connect();
+                Statement s = c.createStatement()) {
+            s.execute("DROP TABLE flyway_schema_history"); // a masters table without our history: Buildbot's
+        }
+        String refusal = "multimaster: expiry PT30S would expire live Buildbot masters: "
+                + database.url().replaceAll("password=[^&]*", "password=***")
+                + " was created by Buildbot, whose masters check in only every 60 s, so an expiry of PT2M or less"
+                + " can declare a running Buildbot master dead and finish its builds; use Buildbot's --expire 10m"
+                + " (anything above PT2M), or pass --force-short-expiry if no Buildbot master uses this database";
+
+        Cli.Result expire = run("expire", "--expire", "30s");
+        Cli.Result daemon = run("run", "--expire", "30s", "--heartbeat", "5s", "--name", "short");
+
+        assertThat(expire.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(expire.err()).startsWith(refusal + "; see 'multimaster expire --help'");
+        assertThat(daemon.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(daemon.err()).contains(refusal);
+        assertThat(count("SELECT COUNT(*) FROM masters WHERE active = 1"))
+                .as("nothing expired")
+                .isEqualTo(1);
+        assertThat(count("SELECT COUNT(*) FROM masters WHERE name = 'short'"))
+                .as("nothing registered")
+                .isZero();
+
+        assertOk(
+                run("expire", "--expire", "30s", "--force-short-expiry"),
+                "expired master 2 (b), last check-in 2023-11-14T22:13:20Z\n");
+    }
+
+    @Test
     void shouldRefuseReadingADatabaseWithoutSchema() throws SQLException {
         database.connect().close(); // an existing database (or SQLite file) without tables
 
@@ -225,6 +257,19 @@ abstract class AbstractCliDatabaseTest {
                 .startsWith("{\"masters\":[{\"active\":false,\"changesources\":[],\"last_active\":1348971992,"
                         + "\"masterid\":1,\"name\":\"a\",\"schedulers\":[],\"seconds_since_check_in\":")
                 .endsWith("\"unclaimed\":{\"changesources\":[],\"schedulers\":[\"hourly\"]}}\n");
+    }
+
+    @Test
+    void shouldTakeTheDatabaseAndJsonOptionsBeforeOrAfterTheCommand() throws SQLException {
+        twoMasters();
+        String one = "{\"active\":false,\"last_active\":1348971992,\"masterid\":1,\"name\":\"a\"}\n";
+
+        assertOk(cli.run("--db", database.url(), "--json", "show", "1"), one);
+        assertOk(cli.run("--db=" + database.url(), "show", "1", "--json"), one);
+        assertOk(cli.run("--json", "show", "--db", database.url(), "1"), one);
+        assertOk(
+                cli.run("--db", database.url(), "list", "--limit", "0", "--json"),
+                "{\"masters\":[],\"meta\":{\"total\":2}}\n");
     }
 
     @Test

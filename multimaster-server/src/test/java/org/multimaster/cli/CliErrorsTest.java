@@ -95,6 +95,30 @@ class CliErrorsTest {
         assertNoDatabaseFile();
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"find NAME", "run --name NAME", "run --scheduler NAME", "list --filter name=NAME"})
+    void shouldRefuseAnArgumentWithUndecodableBytesWithoutCreatingADatabase(String command) throws Exception {
+        List<String> args = new java.util.ArrayList<>();
+        for (String word : command.split(" ")) {
+            // What the JVM makes of 'hallo-\xff' when the locale's encoding cannot decode the byte.
+            args.add(word.replace("NAME", "hallo-\uFFFD"));
+        }
+        int position = args.indexOf(args.stream()
+                        .filter(a -> a.contains("\uFFFD"))
+                        .findFirst()
+                        .orElseThrow())
+                + 1;
+        args.addAll(List.of("--db", dbUrl()));
+
+        assertFails(
+                run(args.toArray(String[]::new)),
+                2,
+                "multimaster: argument " + position + " is not valid " + System.getProperty("sun.jnu.encoding")
+                        + " text (the locale's encoding): its undecodable bytes all read as U+FFFD, so different"
+                        + " names would become one; give it in UTF-8, under a UTF-8 locale\n");
+        assertNoDatabaseFile();
+    }
+
     @Test
     void shouldRejectABlankNameWithoutCreatingADatabase() throws Exception {
         assertFails(
@@ -213,6 +237,34 @@ class CliErrorsTest {
     }
 
     @Test
+    void shouldEscapeBidirectionalAndInvisibleCharactersOfNamesInTables() {
+        // U+202E would show "evil-master" reversed and make the rest of the line read backwards.
+        String name = "a\u202eretsam-live\u202c\u2066b\u2069\u200e\u200f\u200b\u2028c\u00ad";
+        assertThat(run("find", name, "--db", dbUrl()).exitCode()).isZero();
+
+        String escaped = "a\\u202eretsam-live\\u202c\\u2066b\\u2069\\u200e\\u200f\\u200b\\u2028c\\u00ad";
+        assertThat(run("list", "--db", dbUrl()).out()).contains("\n1         " + escaped + "  false   ");
+        assertThat(run("show", "1", "--db", dbUrl()).out()).contains("name:        " + escaped + "\n");
+    }
+
+    @Test
+    void shouldAlignTableColumnsByDisplayWidth() {
+        for (String name : List.of("ascii", "\u4e2d\u56fd", "\ud83d\ude80x", "e\u0301")) {
+            assertThat(run("find", name, "--db", dbUrl()).exitCode()).isZero();
+        }
+
+        List<String> lines = run("list", "--db", dbUrl()).out().lines().toList();
+
+        // Every row's ACTIVE column starts at terminal column 17: 中国 and 🚀 take two columns per
+        // character, the combining accent of é none.
+        assertThat(lines.get(0)).isEqualTo("MASTERID  NAME   ACTIVE  LAST_ACTIVE");
+        assertThat(lines.get(1)).startsWith("1         ascii  false   ");
+        assertThat(lines.get(2)).startsWith("2         \u4e2d\u56fd   false   ");
+        assertThat(lines.get(3)).startsWith("3         \ud83d\ude80x    false   ");
+        assertThat(lines.get(4)).startsWith("4         e\u0301      false   ");
+    }
+
+    @Test
     void shouldEscapeNonAsciiInJsonAsBuildbotDoes() {
         assertThat(run("find", "k\u00f6ln:/m\u00e4ster", "--db", dbUrl()).out()).isEqualTo("1\n");
 
@@ -236,6 +288,17 @@ class CliErrorsTest {
                 .startsWith("multimaster: unsupported database 'oracle' in URL 'oracle://scott:***@db/orcl':"
                         + " multimaster supports SQLite, PostgreSQL and MySQL/MariaDB; ");
         assertThat(unsupported.all()).doesNotContain("secret");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"99999", "0"})
+    void shouldRejectAPortOutOfRangeAsBadInputInOneLine(String port) {
+        assertFails(
+                run("list", "--db", "postgresql://postgres:pa/ss@127.0.0.1:" + port + "/db"),
+                2,
+                "multimaster: port " + port + " is out of range in database URL 'postgresql://postgres:***@127.0.0.1:"
+                        + port + "/db'; a port is a number from 1 to 65535, e.g. db.example.org:5432;"
+                        + " see 'multimaster list --help'\n");
     }
 
     static List<String> unreachableUrls() {

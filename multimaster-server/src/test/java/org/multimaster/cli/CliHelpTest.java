@@ -17,40 +17,41 @@ class CliHelpTest {
     @Test
     void shouldPrintTopHelp() {
         assertHelp("", """
-Usage: multimaster [-h] COMMAND
+Usage: multimaster [-h] [--json] [--db=URL] COMMAND
 Run a build master, and inspect and administer the build masters that share a
 Buildbot database.
-  -h, --help   Show this help and exit.
+      --db=URL   Database URL: a Buildbot db_url or a JDBC URL, e.g.
+                   sqlite:///state.sqlite
+                   postgresql://user:pass@host/db
+                   mysql://user:pass@host/db
+                 Default: $MULTIMASTER_DB, else sqlite:///state.sqlite in the
+                   working directory.
+  -h, --help     Show this help and exit.
+      --json     Print JSON (keys sorted, as Buildbot's data API does).
 Commands:
   run         Run one build master on the database: register, check in every
                 --heartbeat, expire peers silent for longer than --expire
                 (cleaning up after each exactly once), and claim the schedulers
                 and change sources given, taking over those of expired peers.
-  serve       Serve the data API (/api/v2), the Build Masters page (/),
-                /metrics and /healthz for the masters of the database, without
-                registering a master or expiring anyone: an observer to run
-                beside Buildbot masters.
   find        Print the id of the master named NAME, registering it if it is
                 new (inactive, last_active = now), exactly as a master does
                 when it starts (Buildbot's findMasterId).
   show        Print the master with id ID.
   list        Print the masters, in id order unless --order is given.
-  status      Print the cluster on one screen: each master, whether it is
-                active, how long since its last check-in (by the database's
-                clock), and the schedulers and change sources it runs; then
-                what no master runs.
   activate    Mark the master with id ID active and set its last_active to now
                 (a check-in).
   deactivate  Mark the master with id ID inactive and, in the same transaction,
-                release everything it owned: its schedulers, change sources,
-                builder registrations, worker connections and build request
-                claims (never its builds). Other masters then take its work
-                over.
+                clean up after it as a Buildbot master would: release its
+                schedulers, change sources, builder registrations, worker
+                connections and pending build requests, and end its running
+                builds as RETRY (completed builds stay). Other masters then
+                take its work over.
   expire      Mark inactive every active master that has not checked in for
-                longer than --expire, and clean up after each (its claims,
-                builder registrations, worker connections and build request
-                claims are released). Safe beside running masters: each master
-                is cleaned up exactly once.
+                longer than --expire, and clean up after each as a Buildbot
+                master would: its claims, builder registrations and worker
+                connections are released, its running builds end as RETRY and
+                its pending build requests are released to be built again. Safe
+                beside running masters: each master is cleaned up exactly once.
   prune       Delete the masters that have been inactive for longer than
                 --inactive-for and that nothing references any more. A master
                 that any build (or claim) still refers to is kept: builds are
@@ -59,7 +60,7 @@ Commands:
                 it to the current version; a database that Buildbot created is
                 left as it is.
 
-Every command takes --db URL, --json and --help.
+Every command takes --db URL, --json and --help, before or after its name.
 Exit codes: 0 success, 1 master not found, 2 bad usage or input, 3 database
 error.
 """);
@@ -129,10 +130,8 @@ an error, never created.
   -h, --help          Show this help and exit.
       --inactive      Only inactive masters.
       --json          Print JSON (keys sorted, as Buildbot's data API does).
-      --limit=N       Print at most N masters; negative: all but the last -N
-                        (as Buildbot pages).
-      --offset=N      Skip the first N masters (default 0); negative: only the
-                        last -N.
+      --limit=N       Print at most N masters.
+      --offset=N      Skip the first N masters (default 0).
       --order=FIELD   Sort by FIELD; -FIELD sorts descending. Repeat for
                         several keys.
 
@@ -140,7 +139,6 @@ Filter operators: eq ne lt le gt ge contains in notin; FIELD=VALUE means
 FIELD__eq=VALUE.
 Repeating a filter on the same field and operator gives several values: for eq
 and in the master must match one of them, for ne and notin none of them.
-Datetimes: epoch seconds or ISO-8601 such as 2026-11-28T10:00:00Z.
 
 Examples:
   multimaster list --active --order -last_active
@@ -174,10 +172,11 @@ does not exist) is an error, never created, since it cannot hold the master.
     void shouldPrintDeactivateHelp() {
         assertHelp("deactivate", """
 Usage: multimaster deactivate [-h] [--json] [--db=URL] ID
-Mark the master with id ID inactive and, in the same transaction, release
-everything it owned: its schedulers, change sources, builder registrations,
-worker connections and build request claims (never its builds). Other masters
-then take its work over.
+Mark the master with id ID inactive and, in the same transaction, clean up
+after it as a Buildbot master would: release its schedulers, change sources,
+builder registrations, worker connections and pending build requests, and end
+its running builds as RETRY (completed builds stay). Other masters then take
+its work over.
 Prints whether its state changed. Use it only for a master that is really
 stopped: a running master marks itself active again at its next check-in.
 Needs an existing database: a database without schema (or a SQLite file that
@@ -218,11 +217,10 @@ Run it while no master is running.
     @Test
     void shouldPrintRunHelp() {
         assertHelp("run", """
-Usage: multimaster run [-h] [--json] [--no-http] [--admin-token-file=FILE]
+Usage: multimaster run [-h] [--force-short-expiry] [--json]
                        [--clock=app|database] [--db=URL] [--expire=DURATION]
-                       [--heartbeat=DURATION] [--http=HOST:PORT] [--name=NAME]
-                       [--poll=DURATION] [--changesource=NAME]...
-                       [--scheduler=NAME]...
+                       [--heartbeat=DURATION] [--name=NAME]
+                       [--changesource=NAME]... [--scheduler=NAME]...
 Run one build master on the database: register, check in every --heartbeat,
 expire peers silent for longer than --expire (cleaning up after each exactly
 once), and claim the schedulers and change sources given, taking over those of
@@ -230,11 +228,6 @@ expired peers.
 Stops gracefully on SIGTERM or Ctrl-C: releases its claims and marks itself
 stopped.
 Logs every step on stderr. Creates the schema if the database has none.
-      --admin-token-file=FILE
-                             Allow POST /api/v2/masters/ID/deactivate to
-                               clients that send the token in FILE as
-                               'Authorization: Bearer TOKEN'. Without it,
-                               operator actions are off.
       --changesource=NAME    A change source this master runs when no other
                                active master does (repeatable).
       --clock=app|database   Where 'now' comes from for check-ins and expiry:
@@ -248,26 +241,20 @@ Logs every step on stderr. Creates the schema if the database has none.
                              Default: $MULTIMASTER_DB, else sqlite:///state.
                                sqlite in the working directory.
       --expire=DURATION      How long a master may go without checking in
-                               before peers expire it; more than twice
-                               --heartbeat. Default: 10m.
+                               before it is expired. On a database that
+                               Buildbot created, more than 2m (Buildbot masters
+                               check in every 60 s). Default: 10m.
+      --force-short-expiry   Allow --expire of 2m or less on a database that
+                               Buildbot created: only when no Buildbot master
+                               uses it, or live Buildbot masters are expired
+                               and their builds ended.
   -h, --help                 Show this help and exit.
       --heartbeat=DURATION   How often to check in (e.g. 1s, 60s, 2m). Default:
                                60s.
-      --http=HOST:PORT       Serve the data API (/api/v2), the Build Masters
-                               page (/), /metrics and /healthz on HOST:PORT;
-                               port 0 picks a free one. Default: 127.0.0.1:8010
-                               (this host only); 0.0.0.0:8010 serves every
-                               interface.
       --json                 Print JSON (keys sorted, as Buildbot's data API
                                does).
       --name=NAME            The master's name. Default: hostname:
                                working-directory, as Buildbot names masters.
-      --no-http              Serve no HTTP (no data API, page, metrics or
-                               health check).
-      --poll=DURATION        How often the live event stream and the page read
-                               the masters' state from the database (one cheap
-                               query, independent of the heartbeat). Default:
-                               2s.
       --scheduler=NAME       A scheduler this master runs when no other active
                                master does (repeatable).
 """);
@@ -276,22 +263,31 @@ Logs every step on stderr. Creates the schema if the database has none.
     @Test
     void shouldPrintExpireHelp() {
         assertHelp("expire", """
-Usage: multimaster expire [-h] [--json] [--db=URL] [--expire=DURATION]
+Usage: multimaster expire [-h] [--force-short-expiry] [--json] [--db=URL]
+                          [--expire=DURATION]
 Mark inactive every active master that has not checked in for longer than
---expire, and clean up after each (its claims, builder registrations, worker
-connections and build request claims are released). Safe beside running
-masters: each master is cleaned up exactly once.
+--expire, and clean up after each as a Buildbot master would: its claims,
+builder registrations and worker connections are released, its running builds
+end as RETRY and its pending build requests are released to be built again.
+Safe beside running masters: each master is cleaned up exactly once.
 Prints the masters this sweep expired.
-      --db=URL            Database URL: a Buildbot db_url or a JDBC URL, e.g.
-                            sqlite:///state.sqlite
-                            postgresql://user:pass@host/db
-                            mysql://user:pass@host/db
-                          Default: $MULTIMASTER_DB, else sqlite:///state.sqlite
-                            in the working directory.
-      --expire=DURATION   How long a master may go without checking in.
-                            Default: 10m.
-  -h, --help              Show this help and exit.
-      --json              Print JSON (keys sorted, as Buildbot's data API does).
+      --db=URL               Database URL: a Buildbot db_url or a JDBC URL, e.g.
+                               sqlite:///state.sqlite
+                               postgresql://user:pass@host/db
+                               mysql://user:pass@host/db
+                             Default: $MULTIMASTER_DB, else sqlite:///state.
+                               sqlite in the working directory.
+      --expire=DURATION      How long a master may go without checking in
+                               before it is expired. On a database that
+                               Buildbot created, more than 2m (Buildbot masters
+                               check in every 60 s). Default: 10m.
+      --force-short-expiry   Allow --expire of 2m or less on a database that
+                               Buildbot created: only when no Buildbot master
+                               uses it, or live Buildbot masters are expired
+                               and their builds ended.
+  -h, --help                 Show this help and exit.
+      --json                 Print JSON (keys sorted, as Buildbot's data API
+                               does).
 """);
     }
 

@@ -7,8 +7,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -42,6 +44,25 @@ class MultimasterScriptIT {
         List<String> command = new ArrayList<>();
         command.add(ROOT.resolve("bin/multimaster").toString());
         command.addAll(List.of(args));
+        return execute(command, Map.of());
+    }
+
+    /**
+     * Runs {@code bin/multimaster} from {@code sh -c}, whose {@code printf} can put bytes into an
+     * argument that a Java string cannot hold, in the given locale ({@code LC_ALL}).
+     */
+    private Run multimasterInShell(String locale, String arguments) throws IOException, InterruptedException {
+        return execute(
+                List.of(
+                        "sh",
+                        "-c",
+                        "exec \"$0\" " + arguments,
+                        ROOT.resolve("bin/multimaster").toString()),
+                Map.of("LC_ALL", locale));
+    }
+
+    private Run execute(List<String> command, Map<String, String> environment)
+            throws IOException, InterruptedException {
         Path out = Files.createTempFile(workDir, "out", ".txt");
         Path err = Files.createTempFile(workDir, "err", ".txt");
         ProcessBuilder builder = new ProcessBuilder(command)
@@ -50,6 +71,7 @@ class MultimasterScriptIT {
                 .redirectError(err.toFile());
         builder.environment().remove("MULTIMASTER_DB");
         builder.environment().remove("MULTIMASTER_JAVA_OPTS");
+        builder.environment().putAll(environment);
         Process process = builder.start();
         assertThat(process.waitFor(120, TimeUnit.SECONDS))
                 .as("bin/multimaster %s finished", command)
@@ -107,5 +129,89 @@ class MultimasterScriptIT {
                 .doesNotContain("secret")
                 .doesNotContain("\tat ")
                 .hasLineCount(1);
+    }
+
+    @Test
+    void shouldKeepNonAsciiNamesApartUnderTheCLocale() throws Exception {
+        // printf's octal escapes are the UTF-8 bytes of 中国 and 日本: the shell passes them as they are.
+        assertThat(multimasterInShell("C", "find \"$(printf 'hallo-\\344\\270\\255\\345\\233\\275')\""))
+                .isEqualTo(new Run(0, "1\n", ""));
+        assertThat(multimasterInShell("C", "find \"$(printf 'hallo-\\346\\227\\245\\346\\234\\254')\""))
+                .isEqualTo(new Run(0, "2\n", ""));
+        assertThat(multimasterInShell("C", "find \"$(printf 'hallo-\\344\\270\\255\\345\\233\\275')\""))
+                .isEqualTo(new Run(0, "1\n", ""));
+
+        Run list = multimasterInShell("C", "list --json");
+        assertThat(list.out())
+                .contains("\"masterid\":1,\"name\":\"hallo-\\u4E2D\\u56FD\"")
+                .contains("\"masterid\":2,\"name\":\"hallo-\\u65E5\\u672C\"");
+        assertThat(multimasterInShell("C", "show 2").out()).contains("name:        hallo-\u65e5\u672c\n");
+    }
+
+    @Test
+    void shouldRefuseANameThatIsNotValidUtf8AndStoreNothing() throws Exception {
+        assertThat(multimaster("upgrade").exitCode()).isZero();
+
+        for (String locale : List.of("C", "C.UTF-8")) {
+            Run run = multimasterInShell(locale, "find \"$(printf 'hallo-\\377')\"");
+
+            assertThat(run.exitCode()).as(locale).isEqualTo(2);
+            assertThat(run.out()).as(locale).isEmpty();
+            assertThat(run.err())
+                    .as(locale)
+                    .isEqualTo("multimaster: argument 2 is not valid UTF-8 text (the locale's encoding): its"
+                            + " undecodable bytes all read as U+FFFD, so different names would become one; give it"
+                            + " in UTF-8, under a UTF-8 locale\n");
+        }
+        assertThat(multimaster("list", "--json").out()).isEqualTo("{\"masters\":[],\"meta\":{\"total\":0}}\n");
+    }
+
+    @Test
+    void shouldSayWhatToDoWhenTheSqliteFileIsNotWritableByTheReader() throws Exception {
+        assumeTrue(
+                "root".equals(System.getProperty("user.name")),
+                "runs the reader as another user, which needs root; skipped");
+        Path shared = Files.createTempDirectory("mm-readonly");
+        try {
+            Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxr-xr-x"));
+            String url = "sqlite:///" + shared.resolve("state.sqlite");
+            assertThat(multimaster("find", "a", "--db", url).out()).isEqualTo("1\n");
+
+            Run refused = asNobody("list", "--db", url);
+            Run readOnly = asNobody(
+                    "show",
+                    "1",
+                    "--json",
+                    "--db",
+                    "jdbc:sqlite:file:" + shared.resolve("state.sqlite") + "?mode=ro&immutable=1");
+
+            assertThat(refused)
+                    .isEqualTo(new Run(
+                            3,
+                            "",
+                            "multimaster: cannot open " + url + ": the file " + shared.resolve("state.sqlite")
+                                    + " or its directory " + shared + " is not writable by this user, and SQLite"
+                                    + " writes its -wal and -shm files beside the database even to read it; run as the"
+                                    + " user that owns them or make both writable, or read it (while no master writes"
+                                    + " to it) with --db 'jdbc:sqlite:file:" + shared.resolve("state.sqlite")
+                                    + "?mode=ro&immutable=1'\n"));
+            assertThat(readOnly.exitCode()).as(readOnly.toString()).isZero();
+            assertThat(readOnly.out()).contains("\"masterid\":1,\"name\":\"a\"");
+        } finally {
+            try (var files = Files.list(shared)) {
+                for (Path file : files.toList()) {
+                    Files.delete(file);
+                }
+            }
+            Files.delete(shared);
+        }
+    }
+
+    /** Runs {@code bin/multimaster} as the user nobody (needs root). */
+    private Run asNobody(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(
+                "runuser", "-u", "nobody", "--", ROOT.resolve("bin/multimaster").toString()));
+        command.addAll(List.of(args));
+        return execute(command, Map.of());
     }
 }

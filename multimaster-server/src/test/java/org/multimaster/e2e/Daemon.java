@@ -121,6 +121,16 @@ final class Daemon implements AutoCloseable {
         process.destroy();
     }
 
+    /** Ctrl-C: SIGINT. */
+    void interrupt() throws IOException, InterruptedException {
+        signal("INT");
+    }
+
+    /** The exit code; the process must have exited. */
+    int exitValue() {
+        return process.exitValue();
+    }
+
     boolean waitForExit(Duration timeout) throws InterruptedException {
         return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
@@ -163,15 +173,21 @@ final class Daemon implements AutoCloseable {
             } catch (IOException | RuntimeException | InterruptedException e) {
                 // it may have exited meanwhile
             }
-            process.destroy();
-            try {
-                if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                    process.destroyForcibly();
-                }
-            } catch (InterruptedException e) {
+            stop(process, Duration.ofSeconds(10));
+        }
+    }
+
+    /** SIGTERM, then SIGKILL if {@code process} has not exited within {@code grace}. */
+    static void stop(Process process, Duration grace) {
+        process.destroy();
+        try {
+            if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly();
-                Thread.currentThread().interrupt();
+                process.waitFor(10, TimeUnit.SECONDS);
             }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -56,8 +56,7 @@ abstract class HttpFloodContract {
                     .endpoint(new HttpEndpoint("127.0.0.1", 0))
                     .start();
             HttpClientForTests http = new HttpClientForTests("http://127.0.0.1:" + server.port());
-            Expiry peer =
-                    new Expiry(peerDb.masters(), Duration.ofSeconds(3), Duration.ofSeconds(10), List.of(), e -> {});
+            Expiry peer = new Expiry(peerDb.masters(), Duration.ofSeconds(3), List.of(), e -> {});
             AtomicLong served = new AtomicLong();
             AtomicLong failed = new AtomicLong();
             long end = System.nanoTime() + FLOOD.toNanos();

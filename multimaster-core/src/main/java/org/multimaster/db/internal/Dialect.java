@@ -1,5 +1,8 @@
 package org.multimaster.db.internal;
 
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import org.multimaster.db.DatabaseKind;
 
 /**
@@ -20,6 +23,24 @@ abstract class Dialect {
     abstract String migrationLocation();
 
     /**
+     * Starts a write transaction on a pooled connection that is in auto-commit mode. When it throws,
+     * no transaction is open and the connection is as it was.
+     */
+    void begin(Connection connection) throws SQLException {
+        connection.setAutoCommit(false);
+    }
+
+    /** Commits the transaction {@link #begin} started; when it throws, the transaction is still open. */
+    void commit(Connection connection) throws SQLException {
+        connection.commit();
+    }
+
+    /** Rolls back the transaction {@link #begin} started. */
+    void rollback(Connection connection) throws SQLException {
+        connection.rollback();
+    }
+
+    /**
      * The suffix that locks the selected rows until the transaction ends. SQLite has none: its
      * write transactions start {@code IMMEDIATE}, which already excludes every other writer.
      */
@@ -35,8 +56,16 @@ abstract class Dialect {
         return expression;
     }
 
+    /** The most bytes (UTF-8) a name column of Buildbot's tables holds. */
+    long maxNameBytes() {
+        return Long.MAX_VALUE;
+    }
+
     /** An expression for the database server's current time in whole epoch seconds. */
     abstract String currentEpochSeconds();
+
+    /** An expression for the database server's current time in epoch milliseconds, for skew checks. */
+    abstract String currentEpochMillis();
 
     /** A condition that is true when the parameter {@code ?} is a substring of the column, case-sensitively. */
     abstract String containsParameter(String column);
@@ -52,6 +81,37 @@ abstract class Dialect {
             return "classpath:org/multimaster/db/migration/sqlite";
         }
 
+        // sqlite-jdbc cannot be left to manage transactions: its setAutoCommit(false) marks the
+        // connection manual-commit before it runs BEGIN, so a BEGIN that fails (SQLITE_BUSY after the
+        // busy timeout) leaves the pooled connection marked so without a transaction, and the next
+        // transaction on it runs every statement on its own, outside any transaction. Its commit()
+        // also runs the next BEGIN at once, which can fail after the COMMIT succeeded. Plain statements
+        // on a connection that stays in auto-commit mode have neither problem: a failed BEGIN leaves
+        // no transaction, and a failed COMMIT leaves the transaction open for the ROLLBACK.
+
+        @Override
+        void begin(Connection connection) throws SQLException {
+            // IMMEDIATE takes the write lock at once, so two read-then-write transactions cannot
+            // deadlock on a lock upgrade, and a busy database fails here, before anything is read.
+            execute(connection, "BEGIN IMMEDIATE");
+        }
+
+        @Override
+        void commit(Connection connection) throws SQLException {
+            execute(connection, "COMMIT");
+        }
+
+        @Override
+        void rollback(Connection connection) throws SQLException {
+            execute(connection, "ROLLBACK");
+        }
+
+        private static void execute(Connection connection, String sql) throws SQLException {
+            try (Statement statement = connection.createStatement()) {
+                statement.execute(sql);
+            }
+        }
+
         @Override
         String forUpdate() {
             return "";
@@ -60,6 +120,11 @@ abstract class Dialect {
         @Override
         String currentEpochSeconds() {
             return "CAST(strftime('%s', 'now') AS INTEGER)";
+        }
+
+        @Override
+        String currentEpochMillis() {
+            return "CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)";
         }
 
         @Override
@@ -100,6 +165,11 @@ abstract class Dialect {
             // clock_timestamp(): it is volatile, so the planner could not use it in an index range.
             return "CAST(FLOOR(EXTRACT(EPOCH FROM statement_timestamp())) AS BIGINT)";
         }
+
+        @Override
+        String currentEpochMillis() {
+            return "CAST(FLOOR(EXTRACT(EPOCH FROM clock_timestamp()) * 1000) AS BIGINT)";
+        }
     }
 
     static final class MySqlDialect extends Dialect {
@@ -121,8 +191,19 @@ abstract class Dialect {
         }
 
         @Override
+        long maxNameBytes() {
+            // Buildbot's name columns are TEXT, which MySQL and MariaDB cap at 64 KiB.
+            return 65_535;
+        }
+
+        @Override
         String currentEpochSeconds() {
             return "UNIX_TIMESTAMP()";
+        }
+
+        @Override
+        String currentEpochMillis() {
+            return "CAST(FLOOR(UNIX_TIMESTAMP(NOW(3)) * 1000) AS SIGNED)";
         }
 
         @Override

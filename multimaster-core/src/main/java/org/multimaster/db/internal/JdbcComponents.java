@@ -43,11 +43,11 @@ final class JdbcComponents {
     private static final int MAX_CLAIM_ROUNDS = 5;
 
     private final SqlExecutor sql;
+    private final Dialect dialect;
     private final String label;
     private final String table;
     private final String linkTable;
     private final String idColumn;
-    private final Dialect dialect;
     private final String columns;
     private final String join;
     private final List<QueryField> fields;
@@ -97,9 +97,9 @@ final class JdbcComponents {
     }
 
     CompletableFuture<Long> findId(String name) {
-        NamedRows.requireName(name, label);
+        NamedRows.requireName(name, label, dialect);
         return sql.autoCommit(
-                "register " + label + " '" + name + "'",
+                "register " + label + " " + NamedRows.quoted(name),
                 connection -> NamedRows.findOrInsert(connection, table, name, "", "", (insert, index) -> {}));
     }
 

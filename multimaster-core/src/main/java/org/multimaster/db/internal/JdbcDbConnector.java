@@ -3,6 +3,7 @@ package org.multimaster.db.internal;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.pool.HikariPool;
+import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -11,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.multimaster.db.ChangeSourceModel;
 import org.multimaster.db.ChangeSourcesConnector;
@@ -28,9 +30,12 @@ import org.multimaster.db.TimeSource;
 
 /**
  * The JDBC implementation of {@link DbConnector}: a HikariCP pool, one {@link SqlExecutor} whose
- * threads match the pool, and the connectors that share them. Thread-safe.
+ * threads match the pool, and the connectors that share them; plus, opened on first use, the lane
+ * reserved for check-ins (a pool of one connection and an executor of one thread). Thread-safe.
  */
 public final class JdbcDbConnector implements DbConnector {
+
+    private static final Pattern SQLITE_BUSY_TIMEOUT_PARAMETER = Pattern.compile("[?&]busy_timeout=");
 
     private final DatabaseUrl url;
     private final Clock clock;
@@ -42,7 +47,19 @@ public final class JdbcDbConnector implements DbConnector {
     private final JdbcMastersConnector masters;
     private final JdbcSchedulers schedulers;
     private final JdbcChangeSources changeSources;
+    private final Duration connectionTimeout;
+    private final Duration busyTimeout;
+    private final Object laneLock = new Object();
+    private @Nullable CheckInLane checkInLane;
     private final AtomicBoolean closed = new AtomicBoolean();
+
+    /** The reserved lane: its own pool and executor, so nothing else on this connector queues before it. */
+    private record CheckInLane(HikariDataSource dataSource, SqlExecutor sql, JdbcMastersConnector masters) {
+        void close() {
+            sql.close();
+            dataSource.close();
+        }
+    }
 
     private JdbcDbConnector(
             DatabaseUrl url,
@@ -51,14 +68,18 @@ public final class JdbcDbConnector implements DbConnector {
             HikariDataSource dataSource,
             Dialect dialect,
             Schema schema,
-            int threads) {
+            int threads,
+            Duration connectionTimeout,
+            Duration busyTimeout) {
         this.url = url;
+        this.connectionTimeout = connectionTimeout;
+        this.busyTimeout = busyTimeout;
         this.clock = clock;
         this.timeSource = timeSource;
         this.dialect = dialect;
         this.dataSource = dataSource;
         this.schema = schema;
-        this.sql = new SqlExecutor(dataSource, url, threads);
+        this.sql = new SqlExecutor(dataSource, url, dialect, threads, "multimaster-db");
         this.masters = new JdbcMastersConnector(sql, dialect, schema, new Now(timeSource, clock, dialect));
         this.schedulers = new JdbcSchedulers(JdbcComponents.schedulers(sql, dialect));
         this.changeSources = new JdbcChangeSources(JdbcComponents.changeSources(sql, dialect));
@@ -67,6 +88,7 @@ public final class JdbcDbConnector implements DbConnector {
     /**
      * What {@link DbConnector.Builder} collected.
      *
+     * @param poolName the pool's name, for its threads, logs and metrics
      * @param metricRegistry a Micrometer registry for the pool's metrics, or null
      */
     public record Settings(
@@ -88,10 +110,10 @@ public final class JdbcDbConnector implements DbConnector {
         Dialect dialect = Dialect.of(url.kind());
         HikariDataSource dataSource = createPool(
                 url,
+                settings.poolName(),
                 settings.poolSize(),
                 connectionTimeout,
                 busyTimeout,
-                settings.poolName(),
                 settings.metricRegistry());
         try {
             Schema schema = Schema.prepare(
@@ -99,14 +121,21 @@ public final class JdbcDbConnector implements DbConnector {
                     dialect,
                     url,
                     settings.migrate()
-                            ? () -> createPool(
-                                    url, 2, connectionTimeout, busyTimeout, settings.poolName() + "-migrate", null)
+                            ? () -> createPool(url, settings.poolName() + "-migrate", 2, connectionTimeout, busyTimeout)
                             : null);
             return new JdbcDbConnector(
-                    url, settings.clock(), settings.timeSource(), dataSource, dialect, schema, settings.poolSize());
+                    url,
+                    settings.clock(),
+                    settings.timeSource(),
+                    dataSource,
+                    dialect,
+                    schema,
+                    settings.poolSize(),
+                    connectionTimeout,
+                    busyTimeout);
         } catch (SQLException e) {
             dataSource.close();
-            String message = "cannot read the schema of " + url + ": " + SqlExecutor.describe(e);
+            String message = "cannot read the schema of " + url + ": " + SqlExecutor.describe(e, url);
             throw SqlErrors.isConnectionFailure(e)
                     ? new DatabaseUnavailableException(message, e)
                     : new MultimasterException(message, e);
@@ -117,14 +146,24 @@ public final class JdbcDbConnector implements DbConnector {
     }
 
     private static HikariDataSource createPool(
+            DatabaseUrl url, int poolSize, Duration connectionTimeout, Duration busyTimeout) {
+        return createPool(url, "multimaster", poolSize, connectionTimeout, busyTimeout);
+    }
+
+    private static HikariDataSource createPool(
+            DatabaseUrl url, String name, int poolSize, Duration connectionTimeout, Duration busyTimeout) {
+        return createPool(url, name, poolSize, connectionTimeout, busyTimeout, null);
+    }
+
+    private static HikariDataSource createPool(
             DatabaseUrl url,
+            String name,
             int poolSize,
             Duration connectionTimeout,
             Duration busyTimeout,
-            String poolName,
             @Nullable Object metricRegistry) {
         HikariConfig config = new HikariConfig();
-        config.setPoolName(poolName);
+        config.setPoolName(name);
         if (metricRegistry != null) {
             config.setMetricRegistry(metricRegistry);
         }
@@ -141,7 +180,10 @@ public final class JdbcDbConnector implements DbConnector {
             // lock at BEGIN, so two read-then-write transactions cannot deadlock on an upgrade;
             // busy_timeout makes a second process wait for the lock instead of failing.
             config.addDataSourceProperty("journal_mode", "WAL");
-            config.addDataSourceProperty("busy_timeout", String.valueOf(busyTimeout.toMillis()));
+            // A busy_timeout in the URL is the user's: the driver would let the property override it.
+            if (!SQLITE_BUSY_TIMEOUT_PARAMETER.matcher(url.jdbcUrl()).find()) {
+                config.addDataSourceProperty("busy_timeout", String.valueOf(busyTimeout.toMillis()));
+            }
             config.addDataSourceProperty("transaction_mode", "IMMEDIATE");
             config.addDataSourceProperty("foreign_keys", "true");
         }
@@ -149,14 +191,35 @@ public final class JdbcDbConnector implements DbConnector {
             return new HikariDataSource(config);
         } catch (HikariPool.PoolInitializationException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
+            if (cause instanceof SQLException sql && SqlErrors.isSqliteNotWritable(sql)) {
+                throw new MultimasterException(notWritableMessage(url), sql);
+            }
             String detail = cause instanceof SQLException sql
-                    ? SqlExecutor.describe(sql)
-                    : DatabaseUrl.redact(String.valueOf(cause.getMessage()));
+                    ? SqlExecutor.describe(sql, url)
+                    : url.hidePasswordIn(String.valueOf(cause.getMessage()));
             throw new DatabaseUnavailableException(
                     "cannot connect to " + url + ": " + detail
                             + "; check that the database server is running and the URL is right",
                     cause);
         }
+    }
+
+    /**
+     * Says what is wrong when SQLite cannot open a file for writing, and what to do: WAL mode has
+     * every reader write the -wal and -shm files beside the database, so a reader needs write access
+     * to the file and its directory, unless it reads the file as immutable.
+     */
+    private static String notWritableMessage(DatabaseUrl url) {
+        String target = url.jdbcUrl().substring("jdbc:sqlite:".length());
+        int query = target.indexOf('?');
+        target = query < 0 ? target : target.substring(0, query);
+        Path file = Path.of(target.startsWith("file:") ? target.substring("file:".length()) : target)
+                .toAbsolutePath()
+                .normalize();
+        return "cannot open " + url + ": the file " + file + " or its directory " + file.getParent()
+                + " is not writable by this user, and SQLite writes its -wal and -shm files beside the database"
+                + " even to read it; run as the user that owns them or make both writable, or read it (while no"
+                + " master writes to it) with --db 'jdbc:sqlite:file:" + file + "?mode=ro&immutable=1'";
     }
 
     @Override
@@ -172,6 +235,22 @@ public final class JdbcDbConnector implements DbConnector {
     @Override
     public ChangeSourcesConnector changeSources() {
         return changeSources;
+    }
+
+    @Override
+    public MastersConnector checkIns() {
+        synchronized (laneLock) {
+            if (closed.get()) {
+                throw new MultimasterException("the connector to " + url + " is closed");
+            }
+            if (checkInLane == null) {
+                HikariDataSource lanePool = createPool(url, "multimaster-checkin", 1, connectionTimeout, busyTimeout);
+                SqlExecutor laneSql = new SqlExecutor(lanePool, url, dialect, 1, "multimaster-checkin");
+                checkInLane = new CheckInLane(
+                        lanePool, laneSql, new JdbcMastersConnector(laneSql, dialect, schema, masters.now()));
+            }
+            return checkInLane.masters();
+        }
     }
 
     @Override
@@ -218,9 +297,9 @@ public final class JdbcDbConnector implements DbConnector {
     public CompletableFuture<Instant> databaseNow() {
         return sql.autoCommit("read the database clock", connection -> {
             try (java.sql.Statement statement = connection.createStatement();
-                    java.sql.ResultSet rs = statement.executeQuery("SELECT " + dialect.currentEpochSeconds())) {
+                    java.sql.ResultSet rs = statement.executeQuery("SELECT " + dialect.currentEpochMillis())) {
                 rs.next();
-                return Instant.ofEpochSecond(rs.getLong(1));
+                return Instant.ofEpochMilli(rs.getLong(1));
             }
         });
     }
@@ -243,6 +322,11 @@ public final class JdbcDbConnector implements DbConnector {
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
+            synchronized (laneLock) {
+                if (checkInLane != null) {
+                    checkInLane.close();
+                }
+            }
             sql.close();
             dataSource.close();
         }

@@ -13,7 +13,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
-import org.jspecify.annotations.Nullable;
 import org.multimaster.db.ListResult;
 import org.multimaster.db.MasterModel;
 import org.multimaster.db.MastersConnector;
@@ -33,13 +32,23 @@ import org.multimaster.db.ResultSpec;
  *       transaction holds the database's write lock), so concurrent callers on the same master run
  *       one after the other and each sees the state the previous one left;
  *   <li>if there is no row, write nothing and return false;
- *   <li>when deactivating, delete the master's rows from every link table the database has;
+ *   <li>when deactivating, delete the master's rows from every link table the database has, and
+ *       release its claims on build requests that are not complete (claims on completed requests
+ *       are history and stay);
  *   <li>write the new state with an {@code UPDATE} that matches only a row in the other state
  *       (and, when activating, set {@code last_active} = now either way);
- *   <li>return whether that {@code UPDATE} matched a row, i.e. whether the state changed; on MyISAM
- *       tables (Buildbot's MySQL default), where
- *       step 1 locks nothing, the single atomic {@code UPDATE} still lets exactly one caller win.
+ *   <li>when that deactivation changed the state (this caller won), finish the master's running
+ *       builds as Buildbot's housekeeping does: logs of its unfinished steps complete, the steps and
+ *       then the builds {@code RETRY} with {@code complete_at} = now;
+ *   <li>return whether the {@code UPDATE} of step 4 matched a row, i.e. whether the state changed;
+ *       on MyISAM tables (Buildbot's MySQL default), where step 1 locks nothing, the single atomic
+ *       {@code UPDATE} still lets exactly one caller win.
  * </ol>
+ *
+ * <p>Buildbot does the same housekeeping in many transactions after the state change; here it
+ * commits with the state change or not at all, so a crash halfway cannot leave a master inactive
+ * with builds that nobody will ever finish. Every Buildbot table is optional: statements on tables
+ * the database lacks are left out.
  *
  * <p>Thread-safe.
  */
@@ -57,17 +66,53 @@ final class JdbcMastersConnector implements MastersConnector {
      * The link tables whose rows a deactivation deletes, children first. {@code builds} is absent
      * on purpose: it is history.
      */
-    private static final List<LinkTable> LINK_TABLES = List.of(
-            new LinkTable(
-                    "configured_workers",
+    private static final List<MasterStatement> LINK_DELETES = List.of(
+            new MasterStatement(
                     "DELETE FROM configured_workers WHERE buildermasterid IN"
                             + " (SELECT id FROM builder_masters WHERE masterid = ?)",
+                    "configured_workers",
                     "builder_masters"),
-            new LinkTable("builder_masters", "DELETE FROM builder_masters WHERE masterid = ?", null),
-            new LinkTable("connected_workers", "DELETE FROM connected_workers WHERE masterid = ?", null),
-            new LinkTable("buildrequest_claims", "DELETE FROM buildrequest_claims WHERE masterid = ?", null),
-            new LinkTable("scheduler_masters", "DELETE FROM scheduler_masters WHERE masterid = ?", null),
-            new LinkTable("changesource_masters", "DELETE FROM changesource_masters WHERE masterid = ?", null));
+            new MasterStatement("DELETE FROM builder_masters WHERE masterid = ?", "builder_masters"),
+            new MasterStatement("DELETE FROM connected_workers WHERE masterid = ?", "connected_workers"),
+            // A claim on a completed request records who built it, as in Buildbot: only pending
+            // requests are released. Without Buildbot's buildrequests table there is nothing to tell
+            // them apart by, and every claim goes.
+            new MasterStatement(
+                    "DELETE FROM buildrequest_claims WHERE masterid = ?"
+                            + " AND brid IN (SELECT id FROM buildrequests WHERE complete = 0)",
+                    "buildrequest_claims",
+                    "buildrequests"),
+            new MasterStatement(
+                    "DELETE FROM buildrequest_claims WHERE masterid = ?", "buildrequest_claims", "!buildrequests"),
+            new MasterStatement("DELETE FROM scheduler_masters WHERE masterid = ?", "scheduler_masters"),
+            new MasterStatement("DELETE FROM changesource_masters WHERE masterid = ?", "changesource_masters"));
+
+    /** Buildbot's {@code RETRY} result code. */
+    static final int RETRY = 5;
+
+    /**
+     * What the winner of a deactivation does to the master's running builds, as Buildbot's
+     * housekeeping of a deactivated master does; {@code %s} stands for "now", {@code ?} for the
+     * master id. Logs first: they are found through the steps that are
+     * still unfinished, and steps through the builds that are.
+     */
+    private static final List<MasterStatement> FINISH_BUILDS = List.of(
+            new MasterStatement(
+                    "UPDATE logs SET complete = 1 WHERE complete = 0 AND stepid IN (SELECT steps.id FROM steps"
+                            + " JOIN builds ON builds.id = steps.buildid WHERE steps.results IS NULL"
+                            + " AND builds.complete_at IS NULL AND builds.masterid = ?)",
+                    "logs",
+                    "steps",
+                    "builds"),
+            new MasterStatement(
+                    "UPDATE steps SET results = " + RETRY + ", complete_at = %s, hidden = 0 WHERE results IS NULL"
+                            + " AND buildid IN (SELECT id FROM builds WHERE complete_at IS NULL AND masterid = ?)",
+                    "steps",
+                    "builds"),
+            new MasterStatement(
+                    "UPDATE builds SET results = " + RETRY + ", complete_at = %s WHERE complete_at IS NULL"
+                            + " AND masterid = ?",
+                    "builds"));
 
     /** Tables whose rows keep a master from being pruned, with their master column. */
     private static final List<String> REFERENCING_TABLES = List.of(
@@ -81,28 +126,32 @@ final class JdbcMastersConnector implements MastersConnector {
     private final SqlExecutor sql;
     private final Dialect dialect;
     private final Now now;
-    private final List<String> linkDeletes;
+    private final List<MasterStatement> linkDeletes;
+    private final List<MasterStatement> finishBuilds;
     private final String unreferenced;
 
     JdbcMastersConnector(SqlExecutor sql, Dialect dialect, Schema schema, Now now) {
         this.sql = sql;
         this.dialect = dialect;
         this.now = now;
-        this.linkDeletes = LINK_TABLES.stream()
-                .filter(t -> schema.has(t.table()) && (t.alsoRequires() == null || schema.has(t.alsoRequires())))
-                .map(LinkTable::delete)
-                .toList();
+        this.linkDeletes = MasterStatement.applicable(LINK_DELETES, schema);
+        this.finishBuilds = MasterStatement.applicable(FINISH_BUILDS, schema);
         this.unreferenced = REFERENCING_TABLES.stream()
                 .filter(schema::has)
                 .map(t -> " AND NOT EXISTS (SELECT 1 FROM " + t + " WHERE " + t + ".masterid = masters.id)")
                 .collect(Collectors.joining());
     }
 
+    /** Where this connector's "now" comes from; another connector on the same database shares it. */
+    Now now() {
+        return now;
+    }
+
     @Override
     public CompletableFuture<Long> findMasterId(String name) {
-        NamedRows.requireName(name, "master");
+        NamedRows.requireName(name, "master", dialect);
         return sql.autoCommit(
-                "register master '" + name + "'",
+                "register master " + NamedRows.quoted(name),
                 connection -> NamedRows.findOrInsert(
                         connection,
                         "masters",
@@ -138,17 +187,17 @@ final class JdbcMastersConnector implements MastersConnector {
                 }
                 return changed > 0;
             }
-            for (String delete : linkDeletes) {
-                try (PreparedStatement statement = connection.prepareStatement(delete)) {
-                    statement.setLong(1, masterId);
-                    statement.executeUpdate();
-                }
-            }
+            runForMaster(connection, linkDeletes, masterId);
+            boolean changed;
             try (PreparedStatement update =
                     connection.prepareStatement("UPDATE masters SET active = 0 WHERE id = ? AND active <> 0")) {
                 update.setLong(1, masterId);
-                return update.executeUpdate() > 0;
+                changed = update.executeUpdate() > 0;
             }
+            if (changed) {
+                runForMaster(connection, finishBuilds, masterId);
+            }
+            return changed;
         });
     }
 
@@ -243,6 +292,19 @@ final class JdbcMastersConnector implements MastersConnector {
         });
     }
 
+    /** Runs each statement with "now" (where it takes it) and the master id bound. */
+    private void runForMaster(Connection connection, List<MasterStatement> statements, long masterId)
+            throws SQLException {
+        for (MasterStatement s : statements) {
+            boolean withNow = s.sql().contains("%s");
+            try (PreparedStatement statement =
+                    connection.prepareStatement(withNow ? s.sql().replace("%s", now.sql()) : s.sql())) {
+                statement.setLong(withNow ? now.bind(statement, 1) : 1, masterId);
+                statement.executeUpdate();
+            }
+        }
+    }
+
     /** Locks the master's row until the transaction ends; returns whether it exists. */
     private boolean lockRow(Connection connection, long masterId) throws SQLException {
         try (PreparedStatement select =
@@ -270,6 +332,22 @@ final class JdbcMastersConnector implements MastersConnector {
                 Instant.ofEpochSecond(rs.getLong("last_active")));
     }
 
-    private record LinkTable(
-            String table, String delete, @Nullable String alsoRequires) {}
+    /**
+     * A statement on one master's rows, run only where the database has the tables it names; a
+     * table written {@code !name} must be absent instead.
+     */
+    private record MasterStatement(String sql, List<String> tables) {
+
+        MasterStatement(String sql, String... tables) {
+            this(sql, List.of(tables));
+        }
+
+        boolean appliesTo(Schema schema) {
+            return tables.stream().allMatch(t -> t.startsWith("!") ? !schema.has(t.substring(1)) : schema.has(t));
+        }
+
+        static List<MasterStatement> applicable(List<MasterStatement> statements, Schema schema) {
+            return statements.stream().filter(s -> s.appliesTo(schema)).toList();
+        }
+    }
 }

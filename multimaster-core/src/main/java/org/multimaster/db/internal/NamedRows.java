@@ -1,5 +1,6 @@
 package org.multimaster.db.internal;
 
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -31,11 +32,28 @@ final class NamedRows {
 
     private NamedRows() {}
 
-    static void requireName(@Nullable String name, String what) {
+    /**
+     * Checks a name before any SQL runs: present, not blank, and not longer than the database's name
+     * column holds (the message gives the limit, never the name).
+     */
+    static void requireName(@Nullable String name, String what, Dialect dialect) {
         Objects.requireNonNull(name, what + " name");
         if (name.isBlank()) {
             throw new IllegalArgumentException(what + " name must not be blank");
         }
+        long bytes = name.getBytes(StandardCharsets.UTF_8).length;
+        if (bytes > dialect.maxNameBytes()) {
+            throw new IllegalArgumentException(what + " name of " + name.length() + " characters (" + bytes
+                    + " bytes in UTF-8) is too long: this database stores names of at most " + dialect.maxNameBytes()
+                    + " bytes; use a shorter name");
+        }
+    }
+
+    /** The name quoted for a message, shortened when long: an error must not repeat a huge name. */
+    static String quoted(String name) {
+        return name.length() <= 100
+                ? "'" + name + "'"
+                : "'" + name.substring(0, 60) + "…' (" + name.length() + " characters)";
     }
 
     /**

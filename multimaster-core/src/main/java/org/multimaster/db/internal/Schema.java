@@ -5,6 +5,8 @@ import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.Locale;
 import java.util.Set;
@@ -13,8 +15,11 @@ import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.jspecify.annotations.Nullable;
+import org.multimaster.db.DatabaseUnavailableException;
 import org.multimaster.db.DatabaseUrl;
 import org.multimaster.db.MultimasterException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What tables a database has, and whose they are.
@@ -27,7 +32,16 @@ import org.multimaster.db.MultimasterException;
  */
 final class Schema {
 
+    private static final Logger log = LoggerFactory.getLogger(Schema.class);
+
     static final String HISTORY_TABLE = "flyway_schema_history";
+
+    /**
+     * The version of the last migration (the same for every database); a schema whose history
+     * shows it applied is current, and Flyway, which takes a lock even when it has nothing to do, is
+     * not run at all. A test checks it against the migration files.
+     */
+    static final String LATEST_VERSION = "2";
 
     private final Set<String> tables;
     private final boolean buildbot;
@@ -50,7 +64,7 @@ final class Schema {
                 && (!tables.contains(HISTORY_TABLE)
                         || tables.contains("alembic_version")
                         || tables.contains("migrate_version"));
-        if (!buildbot && migrationPool != null) {
+        if (!buildbot && migrationPool != null && !isCurrent(dataSource, tables)) {
             try (HikariDataSource pool = migrationPool.get()) {
                 migrate(pool, dialect, url);
             }
@@ -72,7 +86,28 @@ final class Schema {
         return buildbot;
     }
 
+    /**
+     * Whether multimaster's schema is at {@link #LATEST_VERSION}, read with plain queries: Flyway
+     * would run its checks in a write transaction, which a locked SQLite file refuses.
+     */
+    private static boolean isCurrent(DataSource dataSource, Set<String> tables) throws SQLException {
+        if (!tables.contains(HISTORY_TABLE) || !tables.contains("masters")) {
+            return false;
+        }
+        try (Connection connection = dataSource.getConnection();
+                Statement statement = connection.createStatement();
+                ResultSet rs = statement.executeQuery("SELECT version, success FROM " + HISTORY_TABLE)) {
+            while (rs.next()) {
+                if (LATEST_VERSION.equals(rs.getString(1)) && rs.getBoolean(2)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     private static void migrate(DataSource dataSource, Dialect dialect, DatabaseUrl url) {
+        long start = System.nanoTime();
         try {
             Flyway.configure()
                     .dataSource(dataSource)
@@ -84,11 +119,32 @@ final class Schema {
                     .load()
                     .migrate();
         } catch (FlywayException e) {
-            throw new MultimasterException(
-                    "cannot create or upgrade the schema of " + url + ": "
-                            + DatabaseUrl.redact(String.valueOf(e.getMessage())),
-                    e);
+            // Flyway's message spans several lines (SQL state, error code, the statement); the cause
+            // says it in one, and the whole of it is at debug level.
+            log.debug("migration of {} failed", url, e);
+            String message = "cannot create or upgrade the schema of " + url + ": ";
+            SQLException cause = sqlCause(e);
+            if (cause != null && SqlErrors.isLockWaitExhausted(cause)) {
+                throw new DatabaseUnavailableException(
+                        message + SqlExecutor.lockedMessage(Duration.ofNanos(System.nanoTime() - start)), e);
+            }
+            String detail = cause != null
+                    ? SqlExecutor.describe(cause, url)
+                    : url.hidePasswordIn(
+                            String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
+            throw cause != null && SqlErrors.isConnectionFailure(cause)
+                    ? new DatabaseUnavailableException(message + detail, e)
+                    : new MultimasterException(message + detail, e);
         }
+    }
+
+    private static @Nullable SQLException sqlCause(Throwable e) {
+        for (Throwable x = e; x != null; x = x.getCause()) {
+            if (x instanceof SQLException sql) {
+                return sql;
+            }
+        }
+        return null;
     }
 
     private static Set<String> readTables(DataSource dataSource) throws SQLException {

@@ -10,7 +10,12 @@ import org.sqlite.SQLiteException;
 final class SqlErrors {
 
     private static final int SQLITE_BUSY = 5;
+    /** A blocking lock request timed out in the VFS (SQLite's extended code). */
+    private static final int SQLITE_BUSY_TIMEOUT = 773;
+
     private static final int SQLITE_LOCKED = 6;
+    private static final int SQLITE_READONLY = 8;
+    private static final int SQLITE_CANTOPEN = 14;
     private static final int SQLITE_CONSTRAINT_PRIMARYKEY = 1555;
     private static final int SQLITE_CONSTRAINT_UNIQUE = 2067;
     private static final int MYSQL_DUPLICATE_ENTRY = 1062;
@@ -42,10 +47,30 @@ final class SqlErrors {
     }
 
     /**
+     * SQLite gave up waiting for another connection's lock: its busy handler has already waited the
+     * whole busy timeout, so running the work again would only make the caller wait as long again.
+     * Other busy codes (a WAL recovery, a stale snapshot) come at once and are {@link #isTransient}.
+     */
+    static boolean isLockWaitExhausted(SQLException e) {
+        for (SQLException x = e; x != null; x = x.getNextException()) {
+            if (isSqlite(x)) {
+                int code = sqliteExtendedCode(x);
+                if (code == SQLITE_BUSY || code == SQLITE_BUSY_TIMEOUT) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
      * A failure that the same transaction may not hit when run again: deadlock, serialization
-     * failure, lock wait timeout, SQLite busy.
+     * failure, lock wait timeout, SQLite busy (but not {@link #isLockWaitExhausted}).
      */
     static boolean isTransient(SQLException e) {
+        if (isLockWaitExhausted(e)) {
+            return false;
+        }
         for (SQLException x = e; x != null; x = x.getNextException()) {
             String state = x.getSQLState();
             if (state != null && (state.equals("40001") || state.equals("40P01"))) {
@@ -60,6 +85,18 @@ final class SqlErrors {
             }
         }
         return false;
+    }
+
+    /**
+     * SQLite cannot write the database file or create its journal beside it: SQLITE_READONLY (and
+     * its extended codes, such as READONLY_DIRECTORY) or SQLITE_CANTOPEN.
+     */
+    static boolean isSqliteNotWritable(SQLException e) {
+        if (!isSqlite(e)) {
+            return false;
+        }
+        int primary = sqliteExtendedCode(e) & 0xff;
+        return primary == SQLITE_READONLY || primary == SQLITE_CANTOPEN;
     }
 
     /** The database could not be reached or the connection broke. */

@@ -1,7 +1,9 @@
 package org.multimaster.db.internal;
 
+import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -21,8 +23,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs every database operation of a connector: on a bounded executor sized to the connection
- * pool, in a transaction, retried on transient failures (deadlock, serialization failure, SQLite
- * busy), with driver exceptions translated to {@link MultimasterException}. Thread-safe.
+ * pool, in a transaction that the {@link Dialect} starts and ends, retried on transient failures
+ * (deadlock, serialization failure, SQLite recovery), with driver exceptions translated to
+ * {@link MultimasterException}. A transaction is all or nothing: when it fails, whatever it wrote is
+ * rolled back, and a connection whose rollback failed leaves the pool. Thread-safe.
  */
 public final class SqlExecutor implements AutoCloseable {
 
@@ -38,13 +42,20 @@ public final class SqlExecutor implements AutoCloseable {
 
     private final DataSource dataSource;
     private final DatabaseUrl url;
+    private final Dialect dialect;
     private final ExecutorService executor;
 
-    SqlExecutor(DataSource dataSource, DatabaseUrl url, int threads) {
+    /**
+     * @param dialect starts and ends the transactions
+     * @param threads how many operations run at once; the pool should have as many connections
+     * @param threadName the prefix of the executor's thread names, e.g. {@code multimaster-db}
+     */
+    SqlExecutor(DataSource dataSource, DatabaseUrl url, Dialect dialect, int threads, String threadName) {
         this.dataSource = dataSource;
         this.url = url;
+        this.dialect = dialect;
         this.executor = new ThreadPoolExecutor(
-                threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), namedDaemonThreads());
+                threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), namedDaemonThreads(threadName));
         ((ThreadPoolExecutor) executor).allowCoreThreadTimeOut(true);
     }
 
@@ -76,6 +87,7 @@ public final class SqlExecutor implements AutoCloseable {
     }
 
     private <T> @Nullable T runWithRetries(String what, SqlWork<T> work, boolean transactional) {
+        long start = System.nanoTime();
         for (int attempt = 1; ; attempt++) {
             try {
                 return runOnce(work, transactional);
@@ -85,7 +97,7 @@ public final class SqlExecutor implements AutoCloseable {
                     backOff(attempt);
                     continue;
                 }
-                throw translate(what, e);
+                throw translate(what, e, Duration.ofNanos(System.nanoTime() - start));
             } catch (RuntimeException e) {
                 if (e instanceof MultimasterException) {
                     throw e;
@@ -100,20 +112,24 @@ public final class SqlExecutor implements AutoCloseable {
             if (!transactional) {
                 return work.run(connection);
             }
-            connection.setAutoCommit(false);
+            dialect.begin(connection);
             try {
                 T result = work.run(connection);
-                connection.commit();
+                dialect.commit(connection);
                 return result;
             } catch (SQLException | RuntimeException e) {
-                rollbackQuietly(connection, e);
+                rollbackOrEvict(connection, e);
                 throw e;
             }
         }
     }
 
-    private MultimasterException translate(String what, SQLException e) {
-        String message = "cannot " + what + " on " + url + ": " + describe(e);
+    private MultimasterException translate(String what, SQLException e, Duration waited) {
+        if (SqlErrors.isLockWaitExhausted(e)) {
+            return new DatabaseUnavailableException(
+                    "cannot " + what + " on " + url + ": " + lockedMessage(waited) + "; nothing was changed", e);
+        }
+        String message = "cannot " + what + " on " + url + ": " + describe(e, url);
         if (SqlErrors.isConnectionFailure(e)) {
             return new DatabaseUnavailableException(
                     message + "; check that the database server is running and reachable", e);
@@ -121,16 +137,33 @@ public final class SqlExecutor implements AutoCloseable {
         return new MultimasterException(message, e);
     }
 
-    static String describe(SQLException e) {
+    /** The driver's message and SQLState, without the password of {@code url}. */
+    static String describe(SQLException e, DatabaseUrl url) {
         String state = e.getSQLState() == null ? "" : " (SQLState " + e.getSQLState() + ")";
-        return String.valueOf(DatabaseUrl.redact(String.valueOf(e.getMessage()))) + state;
+        return url.hidePasswordIn(String.valueOf(e.getMessage())) + state;
     }
 
-    private static void rollbackQuietly(Connection connection, Exception cause) {
+    /**
+     * The message for SQLite's busy timeout running out: another connection held the write lock for
+     * all of {@code waited}.
+     */
+    static String lockedMessage(Duration waited) {
+        long millis = waited.toMillis();
+        String busy = millis < 1000 ? millis + " ms" : Math.round(millis / 1000.0) + " s";
+        return "database is locked (busy for " + busy + "): another process holds its write lock;"
+                + " try again when it has finished";
+    }
+
+    private void rollbackOrEvict(Connection connection, Exception cause) {
         try {
-            connection.rollback();
+            dialect.rollback(connection);
         } catch (SQLException rollbackFailure) {
             cause.addSuppressed(rollbackFailure);
+            // The connection may still be inside the transaction (on SQLite, holding the write lock):
+            // it must not serve another operation.
+            if (dataSource instanceof HikariDataSource pool) {
+                pool.evictConnection(connection);
+            }
         }
     }
 
@@ -144,10 +177,10 @@ public final class SqlExecutor implements AutoCloseable {
         }
     }
 
-    private static ThreadFactory namedDaemonThreads() {
+    private static ThreadFactory namedDaemonThreads(String name) {
         AtomicInteger count = new AtomicInteger();
         return runnable -> {
-            Thread thread = new Thread(runnable, "multimaster-db-" + count.incrementAndGet());
+            Thread thread = new Thread(runnable, name + "-" + count.incrementAndGet());
             thread.setDaemon(true);
             return thread;
         };

@@ -110,6 +110,15 @@ public final class RawSql implements AutoCloseable {
         return (Long) rows.get(0).values().iterator().next();
     }
 
+    /** Every row of each table (in the order of its first column), to compare a database before and after. */
+    public Map<String, List<Map<String, Object>>> snapshot(List<String> tables) {
+        Map<String, List<Map<String, Object>>> snapshot = new LinkedHashMap<>();
+        for (String table : tables) {
+            snapshot.put(table, rows("SELECT * FROM " + table + " ORDER BY 1"));
+        }
+        return snapshot;
+    }
+
     /** The number of rows in {@code table}. */
     public long count(String table) {
         return queryLong("SELECT COUNT(*) FROM " + table);

@@ -1,6 +1,7 @@
 package org.multimaster.db.testing;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.multimaster.db.testing.TestEnvironment.env;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -33,7 +34,12 @@ public abstract class TestDatabase {
 
     /** A SQLite file in {@code dir}. */
     public static TestDatabase sqlite(Path dir) {
-        return new Sqlite(dir.resolve("state.sqlite"));
+        return sqlite(dir, "state.sqlite");
+    }
+
+    /** The SQLite file {@code fileName} in {@code dir}. */
+    public static TestDatabase sqlite(Path dir, String fileName) {
+        return new Sqlite(dir.resolve(fileName));
     }
 
     /**
@@ -90,7 +96,7 @@ public abstract class TestDatabase {
             wipe();
         } catch (SQLException e) {
             String how = "start it (see .ci/run) to run this suite";
-            if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+            if (TestEnvironment.inCi()) {
                 throw new AssertionError(kind + " test database is unreachable in CI: " + e.getMessage(), e);
             }
             assumeTrue(false, kind + " is not reachable (" + e.getMessage() + "): " + how);
@@ -137,14 +143,45 @@ public abstract class TestDatabase {
         };
     }
 
+    /**
+     * Whether {@link #lockRow} can lock one row and leave the others writable. SQLite cannot: a
+     * writer locks the whole database.
+     */
+    public boolean locksSingleRows() {
+        return kind != DatabaseKind.SQLITE;
+    }
+
+    /**
+     * Locks one row of {@code table} against writes until the returned handle is closed, as a slow
+     * transaction of another process would; other rows stay writable.
+     *
+     * @throws UnsupportedOperationException where {@link #locksSingleRows()} is false
+     */
+    public AutoCloseable lockRow(String table, long id) throws SQLException {
+        if (!locksSingleRows()) {
+            throw new UnsupportedOperationException(kind + " cannot lock a single row");
+        }
+        Connection connection = connect();
+        try {
+            connection.setAutoCommit(false);
+            try (Statement s = connection.createStatement()) {
+                s.executeQuery("SELECT id FROM " + table + " WHERE id = " + id + " FOR UPDATE")
+                        .close();
+            }
+        } catch (SQLException e) {
+            connection.close();
+            throw e;
+        }
+        return () -> {
+            try (connection) {
+                connection.rollback();
+            }
+        };
+    }
+
     @Override
     public String toString() {
         return kind.toString();
-    }
-
-    private static String env(String name, String fallback) {
-        String value = System.getenv(name);
-        return value == null || value.isBlank() ? fallback : value;
     }
 
     private static final class Sqlite extends TestDatabase {
