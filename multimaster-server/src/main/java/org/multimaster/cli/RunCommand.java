@@ -17,6 +17,7 @@ import org.multimaster.http.HttpServer;
 import org.multimaster.metrics.MasterMetrics;
 import org.multimaster.runtime.ClaimListener;
 import org.multimaster.runtime.Component;
+import org.multimaster.runtime.Expiry;
 import org.multimaster.runtime.MasterRuntime;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -107,9 +108,11 @@ final class RunCommand extends DatabaseCommand {
                 .connectionTimeout(heartbeat.compareTo(Duration.ofSeconds(10)) < 0 ? heartbeat : Duration.ofSeconds(10))
                 .timeSource(clock == ClockChoice.database ? TimeSource.DATABASE : TimeSource.APPLICATION)
                 .open();
-        // Listening first: a port in use is reported before this master registers or expires anyone.
+        // Listening first: a port in use is reported before this master registers or expires anyone,
+        // but after what the runtime would refuse anyway.
         @Nullable HttpService service;
         try {
+            Expiry.requireSafeBesideBuildbot(db, expiry.expire, expiry.forceShortExpiry);
             service = noHttp
                     ? null
                     : HttpService.start(http, token, databaseUrl(), registry, metrics::health, master -> {
