@@ -33,4 +33,11 @@ public interface ChangeSourcesConnector {
      * Returns change sources in id order, filtered as in {@link SchedulersConnector#getSchedulers}.
      */
     CompletableFuture<List<ChangeSourceModel>> getChangeSources(@Nullable Boolean active, @Nullable Long masterId);
+
+    /**
+     * Returns the change sources a query selects, executed in SQL, with the fields of
+     * {@link ResourceType#CHANGESOURCE} plus {@code masterid}; see
+     * {@link SchedulersConnector#getSchedulers(ResultSpec)}.
+     */
+    CompletableFuture<ListResult<ChangeSourceModel>> getChangeSources(ResultSpec spec);
 }

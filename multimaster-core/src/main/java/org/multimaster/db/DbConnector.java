@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
 import org.multimaster.db.internal.JdbcDbConnector;
 
 /**
@@ -61,6 +62,12 @@ public interface DbConnector extends AutoCloseable {
     TimeSource timeSource();
 
     /**
+     * Reads every master and every claim in one statement (see {@link ClusterState}): the cheap
+     * query a watcher repeats to see what other processes changed.
+     */
+    CompletableFuture<ClusterState> clusterState();
+
+    /**
      * Reads the database server's current time, to the millisecond where the database has it (SQLite
      * and PostgreSQL, MariaDB from 5.6), e.g. to measure clock skew.
      */
@@ -94,6 +101,8 @@ public interface DbConnector extends AutoCloseable {
         private Duration busyTimeout = Duration.ofSeconds(10);
         private boolean migrate = true;
         private TimeSource timeSource = TimeSource.APPLICATION;
+        private String poolName = "multimaster";
+        private @Nullable Object metricRegistry;
 
         private Builder() {}
 
@@ -139,6 +148,28 @@ public interface DbConnector extends AutoCloseable {
             return this;
         }
 
+        /** Names the connection pool (threads, logs and pool metrics carry it); default {@code multimaster}. */
+        public Builder poolName(String poolName) {
+            Objects.requireNonNull(poolName, "poolName");
+            if (poolName.isBlank()) {
+                throw new IllegalArgumentException("pool name must not be blank");
+            }
+            this.poolName = poolName;
+            return this;
+        }
+
+        /**
+         * Records the connection pool's metrics (HikariCP's own: connections active, idle, pending,
+         * acquire and usage times) in a Micrometer {@code MeterRegistry}, tagged with the pool name.
+         * Typed {@code Object}, as HikariCP types it, so that the core does not need Micrometer.
+         *
+         * @param registry an {@code io.micrometer.core.instrument.MeterRegistry}
+         */
+        public Builder metricRegistry(Object registry) {
+            this.metricRegistry = Objects.requireNonNull(registry, "registry");
+            return this;
+        }
+
         /**
          * Sets whether opening creates or upgrades multimaster's own schema (default true). When
          * false, a database without a {@code masters} table is refused.
@@ -158,8 +189,16 @@ public interface DbConnector extends AutoCloseable {
          * @throws MultimasterException if the schema cannot be read or created
          */
         public DbConnector open() {
-            return JdbcDbConnector.open(
-                    DatabaseUrl.parse(url), clock, timeSource, poolSize, connectionTimeout, busyTimeout, migrate);
+            return JdbcDbConnector.open(new JdbcDbConnector.Settings(
+                    DatabaseUrl.parse(url),
+                    clock,
+                    timeSource,
+                    poolSize,
+                    connectionTimeout,
+                    busyTimeout,
+                    migrate,
+                    poolName,
+                    metricRegistry));
         }
 
         private static Duration positive(Duration d, String what) {

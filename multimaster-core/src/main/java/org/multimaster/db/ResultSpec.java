@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
@@ -13,7 +14,12 @@ import org.jspecify.annotations.Nullable;
  * <p>A connector executes a spec in SQL (filtering, counting, ordering and paging), so no query
  * loads every row. Field names and value types are checked by the connector that runs the spec,
  * because only it knows its fields; everything that can be checked without knowing the resource is
- * checked here, when the spec is built.
+ * checked here, when the spec is built. {@link #fromQuery} reads a spec from the query parameters
+ * of Buildbot's data API.
+ *
+ * <p>Offset and limit follow Buildbot, which slices a Python list with them: a negative offset
+ * counts from the end ({@code offset=-2}: the last two), and the page ends at {@code offset +
+ * limit}, which, when negative, also counts from the end ({@code limit=-1}: all but the last).
  *
  * <p>Immutable and thread-safe.
  */
@@ -46,6 +52,20 @@ public final class ResultSpec {
         return new Builder();
     }
 
+    /**
+     * Reads the query parameters of a request for a collection of {@code type}, as Buildbot 3.7
+     * reads them: the same parameters are accepted, refused (with Buildbot's error text) and
+     * ignored. Same as {@code QueryParser.of(type).parse(query)}; see {@link QueryParser}.
+     *
+     * @param query the decoded parameters, each name with its values, in the order the names first
+     *     appear in the query string
+     * @param type the resource queried
+     * @throws InvalidQueryException if a parameter is malformed, unknown or names an unknown field
+     */
+    public static ResultSpec fromQuery(Map<String, List<String>> query, ResourceType type) {
+        return QueryParser.of(type).parse(query);
+    }
+
     /** The filters; a row must match all of them. */
     public List<Filter> filters() {
         return filters;
@@ -56,14 +76,61 @@ public final class ResultSpec {
         return order;
     }
 
-    /** The number of matching rows to skip. */
+    /** The number of matching rows to skip; negative counts from the end (see the class comment). */
     public long offset() {
         return offset;
     }
 
-    /** The maximum number of rows to return, or {@code null} for no limit. */
+    /**
+     * The maximum number of rows to return, or {@code null} for no limit; negative ends the page
+     * that many rows before the end (see the class comment).
+     */
     public @Nullable Long limit() {
         return limit;
+    }
+
+    /** Returns this spec with one more filter, which rows must match too. */
+    public ResultSpec and(Filter filter) {
+        List<Filter> more = new ArrayList<>(filters);
+        more.add(Objects.requireNonNull(filter, "filter"));
+        return new ResultSpec(more, order, offset, limit, fields);
+    }
+
+    /** Whether offset or limit count from the end, so that paging needs the total first. */
+    public boolean pagingNeedsTotal() {
+        return offset < 0 || (limit != null && saturatedSum(offset, limit) < 0);
+    }
+
+    /**
+     * Returns this spec with offset and limit made absolute for a result of {@code total} rows, as
+     * Python's {@code rows[offset:offset + limit]} would slice it: offset 0 or more, limit 0 or
+     * more or none.
+     *
+     * @param total the number of rows that match the filters
+     */
+    public ResultSpec withAbsolutePaging(long total) {
+        if (total < 0) {
+            throw new IllegalArgumentException("total " + total + " must not be negative");
+        }
+        long start = offset < 0 ? Math.max(0, total + offset) : offset;
+        Long count = null;
+        if (limit != null) {
+            long end = saturatedSum(offset, limit);
+            end = end < 0 ? Math.max(0, total + end) : end;
+            count = Math.max(0, end - start);
+        } else if (offset >= 0) {
+            return this;
+        }
+        return new ResultSpec(filters, order, start, count, fields);
+    }
+
+    private static long saturatedSum(long a, long b) {
+        long sum = a + b;
+        // Overflow only when both have the same sign and the sum's sign differs.
+        if (((a ^ sum) & (b ^ sum)) < 0) {
+            return a < 0 ? Long.MIN_VALUE : Long.MAX_VALUE;
+        }
+        return sum;
     }
 
     /** The fields to return, or empty for all of them. */
@@ -106,7 +173,10 @@ public final class ResultSpec {
         GT,
         /** Greater than or equal. */
         GE,
-        /** Substring of a string field. */
+        /**
+         * Substring of a string field. With several values, as Buildbot 3.7 computes it: one of the
+         * values is a single character that occurs in the field.
+         */
         CONTAINS,
         /** Equal to one of the values. */
         IN,
@@ -118,9 +188,9 @@ public final class ResultSpec {
             return name().toLowerCase(Locale.ROOT);
         }
 
-        /** Whether the operator accepts several values. */
+        /** Whether the operator accepts several values (Buildbot's plural operators). */
         public boolean acceptsSeveralValues() {
-            return this == EQ || this == NE || this == IN || this == NOTIN;
+            return this == EQ || this == NE || this == CONTAINS || this == IN || this == NOTIN;
         }
 
         /**
@@ -144,8 +214,8 @@ public final class ResultSpec {
      *
      * @param field the field name, e.g. {@code name}
      * @param op the operator
-     * @param values one value, or several for {@code eq ne in notin}; strings are converted to the
-     *     field's type by the connector
+     * @param values one value, or several for {@code eq ne contains in notin}; strings are converted
+     *     to the field's type by the connector
      */
     public record Filter(String field, Operator op, List<Object> values) {
 
@@ -162,7 +232,7 @@ public final class ResultSpec {
             if (values.size() > 1 && !op.acceptsSeveralValues()) {
                 throw new IllegalArgumentException("filter " + field + "__" + op.wireName()
                         + " takes exactly one value, got " + values.size()
-                        + "; only eq, ne, in and notin take several");
+                        + "; only eq, ne, contains, in and notin take several");
             }
         }
 
@@ -231,20 +301,17 @@ public final class ResultSpec {
             return this;
         }
 
-        /** Sets the number of rows to skip; must not be negative. */
+        /** Sets the number of rows to skip; negative counts from the end. */
         public Builder offset(long offset) {
-            if (offset < 0) {
-                throw new IllegalArgumentException("offset " + offset + " must be 0 or more");
-            }
             this.offset = offset;
             return this;
         }
 
-        /** Sets the maximum number of rows; must not be negative; {@code null} removes the limit. */
+        /**
+         * Sets the maximum number of rows; {@code null} removes the limit; negative ends the page
+         * that many rows before the end.
+         */
         public Builder limit(@Nullable Long limit) {
-            if (limit != null && limit < 0) {
-                throw new IllegalArgumentException("limit " + limit + " must be 0 or more");
-            }
             this.limit = limit;
             return this;
         }

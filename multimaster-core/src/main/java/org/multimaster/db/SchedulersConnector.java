@@ -46,4 +46,19 @@ public interface SchedulersConnector {
      * @param masterId only those claimed by this master, or {@code null} for any
      */
     CompletableFuture<List<SchedulerModel>> getSchedulers(@Nullable Boolean active, @Nullable Long masterId);
+
+    /**
+     * Returns the schedulers a query selects, executed in SQL.
+     *
+     * <p>Fields: those of {@link ResourceType#SCHEDULER} ({@code schedulerid}, {@code name},
+     * {@code enabled}, and {@code master}, the owner's id, which can be ordered (unowned first) but
+     * not filtered), plus {@code masterid}, the owner's id as a filterable integer. Without an
+     * order, rows come in id order.
+     *
+     * @param spec filters, order, offset and limit
+     * @return one page of schedulers plus the total number that match the filters
+     * @throws IllegalArgumentException at once if the spec names an unknown field, an operator the
+     *     field does not support, or a value of the wrong type
+     */
+    CompletableFuture<ListResult<SchedulerModel>> getSchedulers(ResultSpec spec);
 }

@@ -380,6 +380,85 @@ abstract class ComponentsConnectorContract {
         assertThat(done(kind.get(db(), whiskey))).contains(whiskeyA);
     }
 
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void shouldRunDataApiQueriesInSqlWithUnownedFirstWhenOrderedByMaster(Kind kind) throws SQLException {
+        long a = activeMaster("a");
+        long b = activeMaster("b");
+        long zeta = done(kind.findId(db(), "zeta"));
+        long yank = done(kind.findId(db(), "yank"));
+        long xray = done(kind.findId(db(), "xray"));
+        long whiskey = done(kind.findId(db(), "whiskey"));
+        done(kind.setMaster(db(), whiskey, a));
+        done(kind.setMaster(db(), yank, b));
+        done(kind.setMaster(db(), zeta, b));
+        Component zetaB = new Component(zeta, "zeta", b);
+        Component yankB = new Component(yank, "yank", b);
+        Component xrayFree = new Component(xray, "xray", null);
+        Component whiskeyA = new Component(whiskey, "whiskey", a);
+        String id = kind.idColumn;
+
+        assertThat(done(kind.query(db(), ResultSpec.all())))
+                .isEqualTo(new ListResult<>(List.of(zetaB, yankB, xrayFree, whiskeyA), 4, 0, null));
+        assertThat(done(kind.query(db(), ResultSpec.builder().order("name").build()))
+                        .items())
+                .containsExactly(whiskeyA, xrayFree, yankB, zetaB);
+        assertThat(done(kind.query(db(), ResultSpec.builder().order("master").build()))
+                        .items())
+                .containsExactly(xrayFree, whiskeyA, zetaB, yankB);
+        assertThat(done(kind.query(
+                                db(),
+                                ResultSpec.builder().order("-master", "-" + id).build()))
+                        .items())
+                .containsExactly(yankB, zetaB, whiskeyA, xrayFree);
+        assertThat(done(kind.query(
+                        db(),
+                        ResultSpec.builder()
+                                .filter("masterid", ResultSpec.Operator.EQ, b)
+                                .order("name")
+                                .limit(1L)
+                                .build())))
+                .isEqualTo(new ListResult<>(List.of(yankB), 2, 0, 1L));
+        assertThat(done(kind.query(
+                                db(),
+                                ResultSpec.builder()
+                                        .filter("name", ResultSpec.Operator.CONTAINS, "a")
+                                        .filter(id, ResultSpec.Operator.GT, zeta)
+                                        .build()))
+                        .items())
+                .containsExactly(yankB, xrayFree);
+        assertThat(done(kind.query(db(), ResultSpec.builder().offset(-1).build())))
+                .isEqualTo(new ListResult<>(List.of(whiskeyA), 4, 3, null));
+        assertThatThrownBy(() -> kind.query(
+                        db(),
+                        ResultSpec.builder()
+                                .filter("master", ResultSpec.Operator.EQ, a)
+                                .build()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("master");
+    }
+
+    @Test
+    void shouldReadEveryMasterAndEveryClaimInOneSnapshot() throws SQLException {
+        long a = activeMaster("a");
+        long b = done(db().masters().findMasterId("b"));
+        long nightly = done(db().schedulers().findSchedulerId("nightly"));
+        long hourly = done(db().schedulers().findSchedulerId("hourly"));
+        long git = done(db().changeSources().findChangeSourceId("git"));
+        done(db().changeSources().findChangeSourceId("svn"));
+        done(db().schedulers().setSchedulerMaster(hourly, a));
+        done(db().changeSources().setChangeSourceMaster(git, a));
+        execute("UPDATE schedulers SET enabled = 0 WHERE id = ?", hourly);
+
+        ClusterState state = done(db().clusterState());
+
+        assertThat(state.masters())
+                .containsExactly(new MasterModel(a, "a", true, T0), new MasterModel(b, "b", false, T0));
+        assertThat(state.schedulers()).containsExactly(new SchedulerModel(hourly, "hourly", false, a));
+        assertThat(state.changeSources()).containsExactly(new ChangeSourceModel(git, "git", a));
+        assertThat(nightly).isNotEqualTo(hourly);
+    }
+
     @Test
     void shouldRegisterSchedulersEnabledAndReportTheEnabledFlag() throws SQLException {
         long master = activeMaster("m");
@@ -396,6 +475,12 @@ abstract class ComponentsConnectorContract {
                 .containsExactly(
                         new SchedulerModel(on, "on", true, null), new SchedulerModel(off, "off", false, master));
         assertThat(done(db().schedulers().getSchedulers(true, master)))
+                .containsExactly(new SchedulerModel(off, "off", false, master));
+        assertThat(done(db().schedulers()
+                                .getSchedulers(ResultSpec.builder()
+                                        .filter("enabled", ResultSpec.Operator.EQ, false)
+                                        .build()))
+                        .items())
                 .containsExactly(new SchedulerModel(off, "off", false, master));
     }
 
@@ -827,6 +912,17 @@ abstract class ComponentsConnectorContract {
                         .getSchedulers(active, masterId)
                         .thenApply(all -> all.stream().map(Kind::of).toList());
             }
+
+            @Override
+            CompletableFuture<ListResult<Component>> query(DbConnector db, ResultSpec spec) {
+                return db.schedulers()
+                        .getSchedulers(spec)
+                        .thenApply(page -> new ListResult<>(
+                                page.items().stream().map(Kind::of).toList(),
+                                page.total(),
+                                page.offset(),
+                                page.limit()));
+            }
         },
         CHANGE_SOURCE("changesources", "changesource_masters", "changesourceid") {
             @Override
@@ -850,6 +946,17 @@ abstract class ComponentsConnectorContract {
                         .getChangeSources(active, masterId)
                         .thenApply(all -> all.stream().map(Kind::of).toList());
             }
+
+            @Override
+            CompletableFuture<ListResult<Component>> query(DbConnector db, ResultSpec spec) {
+                return db.changeSources()
+                        .getChangeSources(spec)
+                        .thenApply(page -> new ListResult<>(
+                                page.items().stream().map(Kind::of).toList(),
+                                page.total(),
+                                page.offset(),
+                                page.limit()));
+            }
         };
 
         final String table;
@@ -865,6 +972,8 @@ abstract class ComponentsConnectorContract {
         abstract CompletableFuture<Long> findId(DbConnector db, String name);
 
         abstract CompletableFuture<Void> setMaster(DbConnector db, long id, @Nullable Long masterId);
+
+        abstract CompletableFuture<ListResult<Component>> query(DbConnector db, ResultSpec spec);
 
         abstract CompletableFuture<Optional<Component>> get(DbConnector db, long id);
 

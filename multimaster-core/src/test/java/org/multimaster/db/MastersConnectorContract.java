@@ -1034,10 +1034,22 @@ abstract class MastersConnectorContract {
                             .filter("active", Operator.CONTAINS, "1")
                             .build(),
                     "contains");
-            assertRejected(
-                    ResultSpec.builder().filter("active", Operator.LT, true).build(), "lt");
-            assertRejected(
-                    ResultSpec.builder().filter("active", Operator.GE, true).build(), "ge");
+        }
+
+        @Test
+        void shouldCompareBooleansWithFalseBeforeTrueAsBuildbotDoes() {
+            assertThat(filtered("active", Operator.LT, true)).containsExactly(upperBeta, gamma);
+            assertThat(filtered("active", Operator.GE, true)).containsExactly(alpha, beta, aerger);
+            assertThat(filtered("active", Operator.GT, false)).containsExactly(alpha, beta, aerger);
+            assertThat(filtered("active", Operator.LE, false)).containsExactly(upperBeta, gamma);
+        }
+
+        @Test
+        void shouldMatchContainsWithSeveralValuesOnlyBySingleCharactersAsBuildbotDoes() {
+            // Buildbot 3.7 intersects the values with the set of the name's characters.
+            assertThat(filtered("name", Operator.CONTAINS, "Ä", "x")).containsExactly(gamma, aerger);
+            assertThat(filtered("name", Operator.CONTAINS, "eta", "%")).containsExactly(aerger);
+            assertThat(filtered("name", Operator.CONTAINS, "eta", "alpha")).isEmpty();
         }
 
         private void assertRejected(ResultSpec spec, String messagePart) {
@@ -1084,6 +1096,35 @@ abstract class MastersConnectorContract {
                     .isEqualTo(new ListResult<MasterModel>(List.of(), 5, 10, null));
             assertThat(query(ResultSpec.builder().limit(0L).build()))
                     .isEqualTo(new ListResult<MasterModel>(List.of(), 5, 0, 0L));
+        }
+
+        @Test
+        void shouldCountOffsetAndLimitFromTheEndWhenNegativeAsPythonSlicesDo() {
+            assertThat(query(ResultSpec.builder().offset(-2).build()))
+                    .isEqualTo(new ListResult<>(List.of(gamma, aerger), 5, 3, null));
+            assertThat(query(ResultSpec.builder().limit(-1L).build()))
+                    .isEqualTo(new ListResult<>(List.of(alpha, upperBeta, beta, gamma), 5, 0, 4L));
+            assertThat(query(ResultSpec.builder().offset(-3).limit(2L).build()))
+                    .isEqualTo(new ListResult<>(List.of(beta, gamma), 5, 2, 2L));
+            assertThat(query(ResultSpec.builder().offset(1).limit(-3L).build()))
+                    .isEqualTo(new ListResult<>(List.of(upperBeta, beta), 5, 1, 2L));
+            assertThat(query(ResultSpec.builder().offset(3).limit(-3L).build()).items())
+                    .isEmpty();
+            assertThat(query(ResultSpec.builder().offset(-10).limit(1L).build()))
+                    .isEqualTo(new ListResult<>(List.of(), 5, 0, 0L));
+            assertThat(query(ResultSpec.builder().offset(-99).build()).items()).containsExactlyElementsOf(all);
+            assertThat(query(ResultSpec.builder()
+                                    .offset(Long.MIN_VALUE)
+                                    .limit(Long.MIN_VALUE)
+                                    .build())
+                            .items())
+                    .isEmpty();
+            assertThat(query(ResultSpec.builder()
+                                    .offset(Long.MAX_VALUE)
+                                    .limit(Long.MAX_VALUE)
+                                    .build())
+                            .items())
+                    .isEmpty();
         }
 
         @Test

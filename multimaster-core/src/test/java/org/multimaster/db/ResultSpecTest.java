@@ -61,20 +61,39 @@ class ResultSpecTest {
     }
 
     @Test
-    void shouldRejectNegativeOffsetAndLimit() {
-        assertThatThrownBy(() -> ResultSpec.builder().offset(-1))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("-1");
-        assertThatThrownBy(() -> ResultSpec.builder().limit(-5L))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("-5");
+    void shouldResolveNegativeOffsetAndLimitAsPythonSlicesDo() {
+        // rows[offset:offset + limit] on 10 rows
+        assertThat(paging(-3, null, 10)).containsExactly(7L, null);
+        assertThat(paging(0, -1L, 10)).containsExactly(0L, 9L);
+        assertThat(paging(-4, 2L, 10)).containsExactly(6L, 2L);
+        assertThat(paging(-1, 2L, 10)).containsExactly(9L, 0L);
+        assertThat(paging(-3, 2L, 10)).containsExactly(7L, 2L);
+        assertThat(paging(-2, 2L, 10)).containsExactly(8L, 0L);
+        assertThat(paging(2, -7L, 10)).containsExactly(2L, 3L);
+        assertThat(paging(5, -1L, 10)).containsExactly(5L, 0L);
+        assertThat(paging(-20, 3L, 10)).containsExactly(0L, 0L);
+        assertThat(paging(-20, null, 10)).containsExactly(0L, null);
+        assertThat(paging(3, 4L, 10)).containsExactly(3L, 4L);
+        assertThat(paging(Long.MIN_VALUE, Long.MIN_VALUE, 10)).containsExactly(0L, 0L);
+        assertThat(paging(Long.MAX_VALUE, Long.MAX_VALUE, 10)).containsExactly(Long.MAX_VALUE, 0L);
         assertThat(ResultSpec.builder().limit(0L).limit(null).build().limit()).isNull();
+        assertThat(ResultSpec.builder().offset(2).limit(-1L).build().pagingNeedsTotal())
+                .isFalse();
+        assertThat(ResultSpec.builder().offset(2).limit(-3L).build().pagingNeedsTotal())
+                .isTrue();
+        assertThat(ResultSpec.builder().offset(-1).build().pagingNeedsTotal()).isTrue();
+    }
+
+    private static List<Long> paging(long offset, Long limit, long total) {
+        ResultSpec spec =
+                ResultSpec.builder().offset(offset).limit(limit).build().withAbsolutePaging(total);
+        return java.util.Arrays.asList(spec.offset(), spec.limit());
     }
 
     @ParameterizedTest
     @EnumSource(
             value = Operator.class,
-            names = {"LT", "LE", "GT", "GE", "CONTAINS"})
+            names = {"LT", "LE", "GT", "GE"})
     void shouldRejectSeveralValuesForSingleValueOperators(Operator op) {
         assertThat(op.acceptsSeveralValues()).isFalse();
         assertThatThrownBy(() -> new Filter("last_active", op, List.of(1L, 2L)))
@@ -88,7 +107,7 @@ class ResultSpecTest {
     @ParameterizedTest
     @EnumSource(
             value = Operator.class,
-            names = {"EQ", "NE", "IN", "NOTIN"})
+            names = {"EQ", "NE", "CONTAINS", "IN", "NOTIN"})
     void shouldAcceptSeveralValuesForSetOperators(Operator op) {
         assertThat(op.acceptsSeveralValues()).isTrue();
         assertThat(new Filter("masterid", op, List.of(1L, 2L, 3L)).values()).containsExactly(1L, 2L, 3L);

@@ -98,6 +98,121 @@ final class Buildbot {
         }
     }
 
+    /** Files of the stand-in for buildbot-www (see {@code interop/www}), relative to that folder. */
+    private static final List<String> WWW_STAND_IN = List.of(
+            "mm_buildbot_www/__init__.py",
+            "mm_buildbot_www/VERSION",
+            "mm_buildbot_www/static/index.html",
+            "mm_buildbot_www-1.0.dist-info/METADATA",
+            "mm_buildbot_www-1.0.dist-info/entry_points.txt");
+
+    private static final java.util.regex.Pattern SITE_PORT =
+            java.util.regex.Pattern.compile("BuildbotSite starting on (\\d+)");
+
+    /**
+     * Starts a real Buildbot master ({@code buildbot start --nodaemon}) in {@code basedir} on a
+     * database that {@link #createMaster} prepared, serving its REST API on a free loopback port.
+     * Debian has no {@code buildbot-www}, without which Buildbot serves no API; a stand-in plugin
+     * with no user interface, on the master's {@code PYTHONPATH}, takes its place.
+     *
+     * @return the running master; close it to stop it
+     * @throws AssertionError if it does not start within 90 s
+     */
+    RunningMaster startMaster(Path basedir, String dbUrl) {
+        Path plugin = workDir.resolve("www-stand-in");
+        for (String file : WWW_STAND_IN) {
+            copyResource(
+                    "www/" + file,
+                    plugin.resolve(file).getParent(),
+                    plugin.resolve(file).getFileName().toString());
+        }
+        copyResource("buildbot.tac", basedir);
+        copyResource("master-www.cfg", basedir, "master.cfg");
+        try {
+            Files.deleteIfExists(basedir.resolve("twistd.log"));
+            ProcessBuilder builder = new ProcessBuilder(buildbot.toString(), "start", "--nodaemon", basedir.toString())
+                    .directory(basedir.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(basedir.resolve("console.log").toFile());
+            builder.environment().remove("PYTHONHOME");
+            builder.environment().put("PYTHONPATH", plugin.toString());
+            builder.environment().put("BUILDBOT_DB_URL", dbUrl);
+            Process process = builder.start();
+            RunningMaster master = new RunningMaster(process, basedir);
+            master.awaitStarted();
+            return master;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A Buildbot master process serving its REST API. Not thread-safe. */
+    static final class RunningMaster implements AutoCloseable {
+        private final Process process;
+        private final Path basedir;
+        private int webPort;
+
+        private RunningMaster(Process process, Path basedir) {
+            this.process = process;
+            this.basedir = basedir;
+        }
+
+        /** The port of Buildbot's web server: its API is at {@code http://127.0.0.1:PORT/api/v2}. */
+        int webPort() {
+            return webPort;
+        }
+
+        /** Buildbot's log so far. */
+        String log() {
+            try {
+                Path log = basedir.resolve("twistd.log");
+                return (Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "")
+                        + Files.readString(basedir.resolve("console.log"), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        private void awaitStarted() {
+            long deadline = System.nanoTime() + TIMEOUT.toNanos();
+            while (System.nanoTime() < deadline) {
+                String log = log();
+                java.util.regex.Matcher port = SITE_PORT.matcher(log);
+                if (log.contains("BuildMaster is running") && port.find()) {
+                    webPort = Integer.parseInt(port.group(1));
+                    return;
+                }
+                if (!process.isAlive() || log.contains("BuildMaster startup failed")) {
+                    close();
+                    throw new AssertionError("Buildbot master did not start:\n" + log);
+                }
+                try {
+                    Thread.sleep(200);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new AssertionError("interrupted while Buildbot starts", e);
+                }
+            }
+            close();
+            throw new AssertionError("Buildbot master did not start within " + TIMEOUT + ":\n" + log());
+        }
+
+        /** Stops the master (SIGTERM, then SIGKILL after 30 s). */
+        @Override
+        public void close() {
+            process.destroy();
+            try {
+                if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                    process.waitFor(10, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                process.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
     /**
      * Runs operations through Buildbot's masters connector and fails the test if Buildbot fails.
      *
@@ -156,12 +271,16 @@ final class Buildbot {
     }
 
     private static Path copyResource(String name, Path dir) {
+        return copyResource(name, dir, name);
+    }
+
+    private static Path copyResource(String name, Path dir, String as) {
         try (InputStream in = Buildbot.class.getResourceAsStream("/interop/" + name)) {
             if (in == null) {
                 throw new IllegalStateException("test resource /interop/" + name + " is missing");
             }
             Files.createDirectories(dir);
-            Path file = dir.resolve(name);
+            Path file = dir.resolve(as);
             Files.write(file, in.readAllBytes());
             return file;
         } catch (IOException e) {

@@ -16,6 +16,7 @@ import org.multimaster.bench.Results.Cycle;
 import org.multimaster.bench.Results.Measurement;
 import org.multimaster.bench.Results.Ratio;
 import org.multimaster.bench.Results.Report;
+import org.multimaster.json.BuildbotJson;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -170,7 +171,7 @@ final class BenchCommand extends DatabaseCommand {
             progress.clear();
         }
         if (json()) {
-            out().println(Json.write(report));
+            out().println(BuildbotJson.compact(report));
         } else {
             printText(report);
         }

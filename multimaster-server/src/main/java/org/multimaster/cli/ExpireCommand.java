@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import org.multimaster.db.DbConnector;
 import org.multimaster.db.MasterModel;
+import org.multimaster.json.BuildbotJson;
 import org.multimaster.runtime.Expiry;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -41,8 +42,8 @@ final class ExpireCommand extends DatabaseCommand {
                             .toList();
         }
         if (json()) {
-            out().println(Json.write(
-                    Map.of("expired", expired.stream().map(Json::item).toList())));
+            out().println(BuildbotJson.compact(
+                    Map.of("expired", expired.stream().map(BuildbotJson::master).toList())));
         } else if (expired.isEmpty()) {
             out().println("no master has been silent for longer than " + expire);
         } else {

@@ -2,6 +2,7 @@ package org.multimaster.cli;
 
 import java.util.Map;
 import org.multimaster.db.DbConnector;
+import org.multimaster.json.BuildbotJson;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -30,7 +31,7 @@ final class FindCommand extends DatabaseCommand {
         try (DbConnector db = open(true)) {
             id = db.masters().findMasterId(name).join();
         }
-        out().println(json() ? Json.write(Map.of("masterid", id)) : String.valueOf(id));
+        out().println(json() ? BuildbotJson.compact(Map.of("masterid", id)) : String.valueOf(id));
         return ExitCodes.OK;
     }
 }

@@ -8,8 +8,10 @@ import org.jspecify.annotations.Nullable;
 import org.multimaster.db.DbConnector;
 import org.multimaster.db.ListResult;
 import org.multimaster.db.MasterModel;
+import org.multimaster.db.QueryParser;
+import org.multimaster.db.ResourceType;
 import org.multimaster.db.ResultSpec;
-import org.multimaster.db.ResultSpec.Operator;
+import org.multimaster.json.BuildbotJson;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -29,6 +31,7 @@ import picocli.CommandLine.Option;
             "Filter operators: eq ne lt le gt ge contains in notin; FIELD=VALUE means FIELD__eq=VALUE.",
             "Repeating a filter on the same field and operator gives several values: for eq and in the master"
                     + " must match one of them, for ne and notin none of them.",
+            "Datetimes: epoch seconds or ISO-8601 such as 2026-11-28T10:00:00Z.",
             "",
             "Examples:",
             "  multimaster list --active --order -last_active",
@@ -56,11 +59,17 @@ final class ListCommand extends DatabaseCommand {
             description = "Sort by FIELD; -FIELD sorts descending. Repeat for several keys.")
     List<String> order = new ArrayList<>();
 
-    @Option(names = "--limit", paramLabel = "N", description = "Print at most N masters.")
+    @Option(
+            names = "--limit",
+            paramLabel = "N",
+            description = "Print at most N masters; negative: all but the last -N (as Buildbot pages).")
     @Nullable
     Long limit;
 
-    @Option(names = "--offset", paramLabel = "N", description = "Skip the first N masters (default 0).")
+    @Option(
+            names = "--offset",
+            paramLabel = "N",
+            description = "Skip the first N masters (default 0); negative: only the last -N.")
     long offset;
 
     @Option(
@@ -72,52 +81,47 @@ final class ListCommand extends DatabaseCommand {
     @Override
     int execute() {
         // The spec is checked before the database is opened: bad input is reported as such.
-        ResultSpec spec = spec();
+        ResultSpec spec = QueryParser.of(ResourceType.MASTER).strict().parse(query());
         ListResult<MasterModel> result;
         try (DbConnector db = open(false)) {
             result = db.masters().getMasters(spec).join();
         }
         if (json()) {
-            Map<String, Object> body = new LinkedHashMap<>();
-            body.put("masters", result.items().stream().map(Json::item).toList());
-            body.put("meta", Map.of("total", result.total()));
-            out().println(Json.write(body));
+            out().println(BuildbotJson.compact(BuildbotJson.collection(
+                    ResourceType.MASTER,
+                    result.items().stream().map(BuildbotJson::master).toList(),
+                    result.total())));
         } else {
             printTable(result);
         }
         return ExitCodes.OK;
     }
 
-    private ResultSpec spec() {
-        ResultSpec.Builder builder = ResultSpec.builder();
+    /** The options as the data API's query parameters, read by the same parser as HTTP requests. */
+    private Map<String, List<String>> query() {
+        Map<String, List<String>> query = new LinkedHashMap<>();
         if (state != null) {
-            builder.filter("active", Operator.EQ, state.active);
+            query.put("active__eq", List.of(String.valueOf(state.active)));
         }
-        Map<String, List<Object>> byFieldAndOp = new LinkedHashMap<>();
         for (String filter : filters) {
             int equals = filter.indexOf('=');
             if (equals <= 0) {
                 throw new IllegalArgumentException(
                         "filter '" + filter + "' must be FIELD=VALUE or FIELD__OP=VALUE, e.g. name__contains=build");
             }
-            String key = filter.substring(0, equals);
-            String value = filter.substring(equals + 1);
-            int separator = key.lastIndexOf("__");
-            String field = separator < 0 ? key : key.substring(0, separator);
-            Operator op = separator < 0 ? Operator.EQ : Operator.fromWireName(key.substring(separator + 2));
-            byFieldAndOp
-                    .computeIfAbsent(field + "__" + op.wireName(), k -> new ArrayList<>())
-                    .add(value);
+            query.computeIfAbsent(filter.substring(0, equals), k -> new ArrayList<>())
+                    .add(filter.substring(equals + 1));
         }
-        byFieldAndOp.forEach((key, values) -> {
-            int separator = key.lastIndexOf("__");
-            builder.filter(new ResultSpec.Filter(
-                    key.substring(0, separator), Operator.fromWireName(key.substring(separator + 2)), values));
-        });
-        for (String key : order) {
-            builder.order(key);
+        if (!order.isEmpty()) {
+            query.put("order", order);
         }
-        return builder.offset(offset).limit(limit).build();
+        if (limit != null) {
+            query.put("limit", List.of(String.valueOf(limit)));
+        }
+        if (offset != 0) {
+            query.put("offset", List.of(String.valueOf(offset)));
+        }
+        return query;
     }
 
     private void printTable(ListResult<MasterModel> result) {
@@ -131,20 +135,7 @@ final class ListCommand extends DatabaseCommand {
                 master.lastActive().toString()
             });
         }
-        // Columns are measured in terminal columns: a CJK character or an emoji takes two.
-        int[] widths = new int[4];
-        for (String[] row : rows) {
-            for (int i = 0; i < row.length; i++) {
-                widths[i] = Math.max(widths[i], Text.width(row[i]));
-            }
-        }
-        for (String[] row : rows) {
-            StringBuilder line = new StringBuilder();
-            for (int i = 0; i < row.length; i++) {
-                line.append(i < row.length - 1 ? Text.pad(row[i], widths[i] + 2) : row[i]);
-            }
-            out().println(line);
-        }
+        Text.printTable(out(), rows);
         out().println(result.items().size() + " of " + result.total() + " masters");
     }
 }

@@ -60,6 +60,7 @@ public final class LogConfigurator extends ContextAwareBase implements Configura
         // at debug level under org.multimaster); what Flyway logs on the way (rollbacks that failed
         // after the failure) only repeats it with stack traces.
         context.getLogger("org.flywaydb").setLevel(Level.OFF);
+        context.getLogger("org.eclipse.jetty").setLevel(Level.WARN);
         // Operator commands print their results on stdout; only 'run' raises this to INFO (RunCommand).
         context.getLogger("org.multimaster").setLevel(Level.WARN);
         return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;

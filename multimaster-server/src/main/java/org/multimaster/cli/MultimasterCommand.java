@@ -23,9 +23,11 @@ import picocli.CommandLine.Spec;
         synopsisSubcommandLabel = "COMMAND",
         subcommands = {
             RunCommand.class,
+            ServeCommand.class,
             FindCommand.class,
             ShowCommand.class,
             ListCommand.class,
+            StatusCommand.class,
             ActivateCommand.class,
             DeactivateCommand.class,
             ExpireCommand.class,

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import org.multimaster.db.DbConnector;
 import org.multimaster.db.MasterModel;
+import org.multimaster.json.BuildbotJson;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -37,8 +38,8 @@ final class PruneCommand extends DatabaseCommand {
             pruned = db.masters().pruneMasters(inactiveFor).join();
         }
         if (json()) {
-            out().println(Json.write(
-                    Map.of("pruned", pruned.stream().map(Json::item).toList())));
+            out().println(BuildbotJson.compact(
+                    Map.of("pruned", pruned.stream().map(BuildbotJson::master).toList())));
         } else if (pruned.isEmpty()) {
             out().println("no master has been inactive and unreferenced for longer than " + inactiveFor);
         } else {

@@ -1,15 +1,23 @@
 package org.multimaster.cli;
 
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import org.jspecify.annotations.Nullable;
 import org.multimaster.db.DbConnector;
+import org.multimaster.db.MasterModel;
 import org.multimaster.db.TimeSource;
+import org.multimaster.http.HttpServer;
+import org.multimaster.metrics.MasterMetrics;
+import org.multimaster.runtime.ClaimListener;
+import org.multimaster.runtime.Component;
+import org.multimaster.runtime.Expiry;
 import org.multimaster.runtime.MasterRuntime;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,6 +80,12 @@ final class RunCommand extends DatabaseCommand {
             description = "A change source this master runs when no other active master does (repeatable).")
     List<String> changeSources = new ArrayList<>();
 
+    @Mixin
+    HttpOptions http = new HttpOptions();
+
+    @Option(names = "--no-http", description = "Serve no HTTP (no data API, page, metrics or health check).")
+    boolean noHttp;
+
     enum ClockChoice {
         app,
         database
@@ -80,18 +94,36 @@ final class RunCommand extends DatabaseCommand {
     @Override
     int execute() {
         MasterRuntime.Builder.checkTiming(heartbeat, expiry.expire);
-        // A daemon logs every lifecycle step; the one-shot commands only warnings (see LogConfigurator).
-        if (LoggerFactory.getLogger("org.multimaster") instanceof ch.qos.logback.classic.Logger logger) {
-            logger.setLevel(ch.qos.logback.classic.Level.INFO);
-        }
+        @Nullable String token = noHttp ? null : HttpService.adminToken(http);
+        logLifecycle();
         String masterName = name != null ? name : defaultName();
+        PrometheusMeterRegistry registry = HttpService.newRegistry();
+        MasterMetrics metrics = new MasterMetrics(registry, Clock.systemUTC());
         DbConnector db = DbConnector.builder()
                 .url(databaseUrl())
+                .poolName("multimaster-runtime")
+                .metricRegistry(registry)
                 // During an outage a check-in should fail within its heartbeat, naming the cause,
                 // rather than wait for a connection far longer than the interval.
                 .connectionTimeout(heartbeat.compareTo(Duration.ofSeconds(10)) < 0 ? heartbeat : Duration.ofSeconds(10))
                 .timeSource(clock == ClockChoice.database ? TimeSource.DATABASE : TimeSource.APPLICATION)
                 .open();
+        // Listening first: a port in use is reported before this master registers or expires anyone,
+        // but after what the runtime would refuse anyway.
+        @Nullable HttpService service;
+        try {
+            Expiry.requireSafeBesideBuildbot(db, expiry.expire, expiry.forceShortExpiry);
+            service = noHttp
+                    ? null
+                    : HttpService.start(http, token, databaseUrl(), registry, metrics::health, master -> {
+                        logHousekeeping(master);
+                        metrics.housekept(master);
+                    });
+        } catch (RuntimeException e) {
+            db.close();
+            throw e;
+        }
+        @Nullable HttpServer server = service == null ? null : service.server();
         MasterRuntime runtime;
         try {
             runtime = MasterRuntime.builder(db)
@@ -101,19 +133,42 @@ final class RunCommand extends DatabaseCommand {
                     .forceShortExpiry(expiry.forceShortExpiry)
                     .schedulers(schedulers)
                     .changeSources(changeSources)
-                    .events(event -> log.info(
-                            "event: master {} ('{}') {}",
-                            event.masterId(),
-                            event.name(),
-                            event.type().name().toLowerCase(java.util.Locale.ROOT)))
-                    .housekeeping(master -> log.info(
-                            "housekeeping of master {} ('{}') done: its claims, builder registrations and worker"
-                                    + " connections are released, its running builds ended as RETRY and its pending"
-                                    + " build requests released",
-                            master.id(),
-                            master.name()))
+                    .events(event -> {
+                        log.info(
+                                "event: master {} ('{}') {}",
+                                event.masterId(),
+                                event.name(),
+                                event.type().name().toLowerCase(java.util.Locale.ROOT));
+                        if (server != null) {
+                            server.masterEvent(event);
+                        }
+                    })
+                    .housekeeping(master -> {
+                        logHousekeeping(master);
+                        if (server != null) {
+                            server.clusterChanged();
+                        }
+                    })
+                    .claims(new ClaimListener() {
+                        @Override
+                        public void claimed(Component component) {
+                            if (server != null) {
+                                server.clusterChanged();
+                            }
+                        }
+
+                        @Override
+                        public void lost(Component component, String reason) {
+                            if (server != null) {
+                                server.clusterChanged();
+                            }
+                        }
+                    })
                     .build();
         } catch (RuntimeException e) {
+            if (service != null) {
+                service.close();
+            }
             db.close();
             throw e;
         }
@@ -121,6 +176,9 @@ final class RunCommand extends DatabaseCommand {
                 () -> {
                     // SIGTERM or Ctrl-C: the JVM would exit with 143 or 130, which service managers read
                     // as a failure; after a clean shutdown the exit code is 0, else 3.
+                    if (service != null) {
+                        service.close();
+                    }
                     int code = stop(runtime, db, masterName);
                     System.err.flush();
                     Runtime.getRuntime().halt(code);
@@ -129,9 +187,13 @@ final class RunCommand extends DatabaseCommand {
         Runtime.getRuntime().addShutdownHook(shutdown);
         log.info("starting master '{}' on {}", masterName, db.url());
         try {
+            metrics.bind(runtime);
             runtime.start();
         } catch (RuntimeException e) {
             Runtime.getRuntime().removeShutdownHook(shutdown);
+            if (service != null) {
+                service.close();
+            }
             runtime.close();
             db.close();
             throw e;
@@ -171,6 +233,23 @@ final class RunCommand extends DatabaseCommand {
             return ExitCodes.DATABASE;
         } finally {
             db.close();
+        }
+    }
+
+    /** What this daemon's housekeeping does: Buildbot's link rows are released already; it reports it. */
+    static void logHousekeeping(MasterModel master) {
+        log.info(
+                "housekeeping of master {} ('{}') done: its claims, builder registrations and worker connections are"
+                        + " released, its running builds ended as RETRY and its pending build requests released",
+                master.id(),
+                master.name());
+    }
+
+    /** A daemon logs every lifecycle step; the one-shot commands only warnings (see logback.xml). */
+    /** A daemon logs every lifecycle step; the one-shot commands only warnings (see LogConfigurator). */
+    static void logLifecycle() {
+        if (LoggerFactory.getLogger("org.multimaster") instanceof ch.qos.logback.classic.Logger logger) {
+            logger.setLevel(ch.qos.logback.classic.Level.INFO);
         }
     }
 

@@ -2,6 +2,7 @@ package org.multimaster.cli;
 
 import org.multimaster.db.DbConnector;
 import org.multimaster.db.MasterModel;
+import org.multimaster.json.BuildbotJson;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -28,7 +29,7 @@ final class ShowCommand extends DatabaseCommand {
             master = db.masters().getMaster(masterId).join().orElseThrow(() -> CliException.notFound(masterId));
         }
         if (json()) {
-            out().println(Json.write(Json.item(master)));
+            out().println(BuildbotJson.compact(BuildbotJson.master(master)));
         } else {
             out().println("masterid:    " + master.id());
             out().println("name:        " + Text.printable(master.name()));

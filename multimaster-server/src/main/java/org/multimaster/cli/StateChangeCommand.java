@@ -2,6 +2,7 @@ package org.multimaster.cli;
 
 import java.util.Map;
 import org.multimaster.db.DbConnector;
+import org.multimaster.json.BuildbotJson;
 import picocli.CommandLine.Parameters;
 
 /** The common part of {@code activate} and {@code deactivate}: Buildbot's setMasterState. */
@@ -29,7 +30,7 @@ abstract class StateChangeCommand extends DatabaseCommand {
         }
         String state = active() ? "active" : "inactive";
         if (json()) {
-            out().println(Json.write(Map.of("changed", changed)));
+            out().println(BuildbotJson.compact(Map.of("changed", changed)));
         } else if (changed) {
             out().println("master " + masterId + " is now " + state);
         } else {

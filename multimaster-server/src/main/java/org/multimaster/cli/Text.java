@@ -83,4 +83,21 @@ final class Text {
         }
         return 1;
     }
+
+    /** Prints rows as columns two spaces apart, the first row a header, measured in terminal columns. */
+    static void printTable(java.io.PrintWriter out, java.util.List<String[]> rows) {
+        int[] widths = new int[rows.get(0).length];
+        for (String[] row : rows) {
+            for (int i = 0; i < row.length; i++) {
+                widths[i] = Math.max(widths[i], width(row[i]));
+            }
+        }
+        for (String[] row : rows) {
+            StringBuilder line = new StringBuilder();
+            for (int i = 0; i < row.length; i++) {
+                line.append(i < row.length - 1 ? pad(row[i], widths[i] + 2) : row[i]);
+            }
+            out.println(line);
+        }
+    }
 }

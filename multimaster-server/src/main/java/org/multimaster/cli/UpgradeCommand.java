@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.multimaster.db.DbConnector;
 import org.multimaster.db.ResultSpec;
+import org.multimaster.json.BuildbotJson;
 import picocli.CommandLine.Command;
 
 /** {@code multimaster upgrade}: what Buildbot's {@code upgrade-master} does to the masters table. */
@@ -37,7 +38,7 @@ final class UpgradeCommand extends DatabaseCommand {
             body.put("database", database);
             body.put("masters_marked", masters);
             body.put("schema", buildbot ? "buildbot" : "multimaster");
-            out().println(Json.write(body));
+            out().println(BuildbotJson.compact(body));
         } else {
             out().println(
                             buildbot

@@ -203,6 +203,9 @@ abstract class AbstractCliDatabaseTest {
         assertOk(run("list", "--filter", "last_active__gt=" + T1, "--json"), json(2));
         assertOk(run("list", "--filter", "active=yes", "--filter", "last_active__le=" + T1, "--json"), json(3));
         assertOk(run("list", "--limit", "0", "--json"), "{\"masters\":[],\"meta\":{\"total\":3}}\n");
+        assertOk(run("list", "--filter", "last_active__gt=2012-09-30T02:26:32Z", "--json"), json(2));
+        assertOk(run("list", "--limit", "-1", "--json"), page(3, 1, 2));
+        assertOk(run("list", "--offset", "-1", "--json"), page(3, 3));
     }
 
     private static String json(long... ids) {
@@ -223,6 +226,37 @@ abstract class AbstractCliDatabaseTest {
                     });
         }
         return "{\"masters\":[" + items + "],\"meta\":{\"total\":" + total + "}}\n";
+    }
+
+    @Test
+    void shouldSummarizeTheClusterOnOneScreen() throws SQLException {
+        twoMasters();
+        try (Connection c = database.connect();
+                Statement s = c.createStatement()) {
+            s.executeUpdate("INSERT INTO schedulers (id, name, name_hash, enabled) VALUES (1, 'nightly', 'h1', 1)");
+            s.executeUpdate("INSERT INTO schedulers (id, name, name_hash, enabled) VALUES (2, 'hourly', 'h2', 1)");
+            s.executeUpdate("INSERT INTO changesources (id, name, name_hash) VALUES (1, 'git', 'h3')");
+            s.executeUpdate("INSERT INTO scheduler_masters (schedulerid, masterid) VALUES (1, 2)");
+            s.executeUpdate("INSERT INTO changesource_masters (changesourceid, masterid) VALUES (1, 2)");
+        }
+
+        Cli.Result status = run("status");
+        Cli.Result json = run("status", "--json");
+
+        assertThat(status.err()).isEmpty();
+        assertThat(status.exitCode()).isZero();
+        assertThat(status.out().split("\n")).hasSize(5).satisfies(lines -> {
+            assertThat(lines[0])
+                    .endsWith(": 2 masters, 1 active; 2 schedulers (1 unclaimed), 1 change sources (0 unclaimed)");
+            assertThat(lines[1]).isEqualTo("MASTERID  NAME  STATE     LAST CHECK-IN  SCHEDULERS  CHANGE SOURCES");
+            assertThat(lines[2]).matches("1         a     inactive  \\d+ d ago +-           -");
+            assertThat(lines[3]).matches("2         b     active    \\d+ d ago +nightly     git");
+            assertThat(lines[4]).isEqualTo("unclaimed: schedulers hourly; change sources -");
+        });
+        assertThat(json.out())
+                .startsWith("{\"masters\":[{\"active\":false,\"changesources\":[],\"last_active\":1348971992,"
+                        + "\"masterid\":1,\"name\":\"a\",\"schedulers\":[],\"seconds_since_check_in\":")
+                .endsWith("\"unclaimed\":{\"changesources\":[],\"schedulers\":[\"hourly\"]}}\n");
     }
 
     @Test

@@ -50,14 +50,15 @@ class CliErrorsTest {
     @Test
     void shouldRejectAnUnknownCommandAndSuggestTheNearestOne() {
         assertFails(
-                run("bogus"),
+                run("xyzzy"),
                 2,
-                "multimaster: Unmatched argument at index 0: 'bogus'\nTry 'multimaster --help' for more information.\n");
+                "multimaster: Unmatched argument at index 0: 'xyzzy'\nTry 'multimaster --help' for more information.\n");
         assertFails(
                 run("lst"),
                 2,
                 "multimaster: Unmatched argument at index 0: 'lst'\n"
                         + "  did you mean: multimaster list?\n"
+                        + "  did you mean: multimaster status?\n"
                         + "Try 'multimaster --help' for more information.\n");
     }
 
@@ -137,21 +138,47 @@ class CliErrorsTest {
         assertFails(
                 run("list", "--db", dbUrl(), "--filter", "name__like=a"),
                 2,
-                "multimaster: unknown filter operator 'like'; use one of"
+                "multimaster: unknown filter operator 'like' in 'name__like'; use one of"
                         + " [eq, ne, lt, le, gt, ge, contains, in, notin]" + see);
         assertFails(
                 run("list", "--db", dbUrl(), "--filter", "last_active__lt=1", "--filter", "last_active__lt=2"),
                 2,
                 "multimaster: filter last_active__lt takes exactly one value, got 2;"
-                        + " only eq, ne, in and notin take several" + see);
-        assertFails(run("list", "--db", dbUrl(), "--limit", "-1"), 2, "multimaster: limit -1 must be 0 or more" + see);
+                        + " only eq, ne, contains, in and notin take several" + see);
         assertFails(
-                run("list", "--db", dbUrl(), "--offset", "-5"), 2, "multimaster: offset -5 must be 0 or more" + see);
+                run("list", "--db", dbUrl(), "--filter", "last_active=noon"),
+                2,
+                "multimaster: invalid value 'noon' for field last_active: expected epoch seconds or an ISO-8601 time in"
+                        + " whole seconds, e.g. 2026-11-28T10:00:00Z" + see);
         assertFails(
                 run("list", "--db", dbUrl(), "--limit", "ten"),
                 2,
                 "multimaster: Invalid value for option '--limit': 'ten' is not a long\n"
                         + "Try 'multimaster list --help' for more information.\n");
+        assertNoDatabaseFile();
+    }
+
+    @Test
+    void shouldRefuseAMissingOrEmptyAdminTokenFileBeforeStarting() throws Exception {
+        Path tokens = Files.createTempDirectory("mm-tokens");
+        Path missing = tokens.resolve("no-token");
+        Path empty = Files.writeString(tokens.resolve("empty-token"), " \n");
+
+        assertFails(
+                run("serve", "--db", dbUrl(), "--admin-token-file", missing.toString()),
+                2,
+                "multimaster: cannot read the admin token file " + missing + ": java.nio.file.NoSuchFileException: "
+                        + missing + "; check --admin-token-file\n");
+        assertFails(
+                run("run", "--db", dbUrl(), "--admin-token-file", empty.toString()),
+                2,
+                "multimaster: the admin token file " + empty + " is empty; write a long random token into it\n");
+        assertFails(
+                run("serve", "--db", dbUrl(), "--http", "localhost"),
+                2,
+                "multimaster: Invalid value for option '--http': invalid HTTP address 'localhost': write HOST:PORT,"
+                        + " e.g. 127.0.0.1:8010, 0.0.0.0:8010 or [::1]:8010 (port 0: any free port)\n"
+                        + "Try 'multimaster serve --help' for more information.\n");
         assertNoDatabaseFile();
     }
 
@@ -206,7 +233,7 @@ class CliErrorsTest {
         Cli.Result list = run("list", "--db", dbUrl());
         assertThat(list.out()).contains("\n1         evil\\u000aname\\u001b[2J  false   ");
         assertThat(run("show", "1", "--db", dbUrl()).out()).contains("name:        evil\\u000aname\\u001b[2J\n");
-        assertThat(run("show", "1", "--json", "--db", dbUrl()).out()).contains("\"name\":\"evil\\nname\\u001B[2J\"");
+        assertThat(run("show", "1", "--json", "--db", dbUrl()).out()).contains("\"name\":\"evil\\nname\\u001b[2J\"");
     }
 
     @Test
@@ -241,7 +268,7 @@ class CliErrorsTest {
     void shouldEscapeNonAsciiInJsonAsBuildbotDoes() {
         assertThat(run("find", "k\u00f6ln:/m\u00e4ster", "--db", dbUrl()).out()).isEqualTo("1\n");
 
-        assertThat(run("show", "1", "--json", "--db", dbUrl()).out()).contains("\"name\":\"k\\u00F6ln:/m\\u00E4ster\"");
+        assertThat(run("show", "1", "--json", "--db", dbUrl()).out()).contains("\"name\":\"k\\u00f6ln:/m\\u00e4ster\"");
         assertThat(run("list", "--filter", "name=k\u00f6ln:/m\u00e4ster", "--json", "--db", dbUrl())
                         .out())
                 .contains("\"masterid\":1,");

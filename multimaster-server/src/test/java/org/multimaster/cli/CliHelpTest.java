@@ -33,11 +33,19 @@ Commands:
                 --heartbeat, expire peers silent for longer than --expire
                 (cleaning up after each exactly once), and claim the schedulers
                 and change sources given, taking over those of expired peers.
+  serve       Serve the data API (/api/v2), the Build Masters page (/),
+                /metrics and /healthz for the masters of the database, without
+                registering a master or expiring anyone: an observer to run
+                beside Buildbot masters.
   find        Print the id of the master named NAME, registering it if it is
                 new (inactive, last_active = now), exactly as a master does
                 when it starts (Buildbot's findMasterId).
   show        Print the master with id ID.
   list        Print the masters, in id order unless --order is given.
+  status      Print the cluster on one screen: each master, whether it is
+                active, how long since its last check-in (by the database's
+                clock), and the schedulers and change sources it runs; then
+                what no master runs.
   activate    Mark the master with id ID active and set its last_active to now
                 (a check-in).
   deactivate  Mark the master with id ID inactive and, in the same transaction,
@@ -133,8 +141,10 @@ an error, never created.
   -h, --help          Show this help and exit.
       --inactive      Only inactive masters.
       --json          Print JSON (keys sorted, as Buildbot's data API does).
-      --limit=N       Print at most N masters.
-      --offset=N      Skip the first N masters (default 0).
+      --limit=N       Print at most N masters; negative: all but the last -N
+                        (as Buildbot pages).
+      --offset=N      Skip the first N masters (default 0); negative: only the
+                        last -N.
       --order=FIELD   Sort by FIELD; -FIELD sorts descending. Repeat for
                         several keys.
 
@@ -142,6 +152,7 @@ Filter operators: eq ne lt le gt ge contains in notin; FIELD=VALUE means
 FIELD__eq=VALUE.
 Repeating a filter on the same field and operator gives several values: for eq
 and in the master must match one of them, for ne and notin none of them.
+Datetimes: epoch seconds or ISO-8601 such as 2026-11-28T10:00:00Z.
 
 Examples:
   multimaster list --active --order -last_active
@@ -220,9 +231,10 @@ Run it while no master is running.
     @Test
     void shouldPrintRunHelp() {
         assertHelp("run", """
-Usage: multimaster run [-h] [--force-short-expiry] [--json]
-                       [--clock=app|database] [--db=URL] [--expire=DURATION]
-                       [--heartbeat=DURATION] [--name=NAME]
+Usage: multimaster run [-h] [--force-short-expiry] [--json] [--no-http]
+                       [--admin-token-file=FILE] [--clock=app|database]
+                       [--db=URL] [--expire=DURATION] [--heartbeat=DURATION]
+                       [--http=HOST:PORT] [--name=NAME] [--poll=DURATION]
                        [--changesource=NAME]... [--scheduler=NAME]...
 Run one build master on the database: register, check in every --heartbeat,
 expire peers silent for longer than --expire (cleaning up after each exactly
@@ -231,6 +243,11 @@ expired peers.
 Stops gracefully on SIGTERM or Ctrl-C: releases its claims and marks itself
 stopped.
 Logs every step on stderr. Creates the schema if the database has none.
+      --admin-token-file=FILE
+                             Allow POST /api/v2/masters/ID/deactivate to
+                               clients that send the token in FILE as
+                               'Authorization: Bearer TOKEN'. Without it,
+                               operator actions are off.
       --changesource=NAME    A change source this master runs when no other
                                active master does (repeatable).
       --clock=app|database   Where 'now' comes from for check-ins and expiry:
@@ -254,10 +271,21 @@ Logs every step on stderr. Creates the schema if the database has none.
   -h, --help                 Show this help and exit.
       --heartbeat=DURATION   How often to check in (e.g. 1s, 60s, 2m). Default:
                                60s.
+      --http=HOST:PORT       Serve the data API (/api/v2), the Build Masters
+                               page (/), /metrics and /healthz on HOST:PORT;
+                               port 0 picks a free one. Default: 127.0.0.1:8010
+                               (this host only); 0.0.0.0:8010 serves every
+                               interface.
       --json                 Print JSON (keys sorted, as Buildbot's data API
                                does).
       --name=NAME            The master's name. Default: hostname:
                                working-directory, as Buildbot names masters.
+      --no-http              Serve no HTTP (no data API, page, metrics or
+                               health check).
+      --poll=DURATION        How often the live event stream and the page read
+                               the masters' state from the database (one cheap
+                               query, independent of the heartbeat). Default:
+                               2s.
       --scheduler=NAME       A scheduler this master runs when no other active
                                master does (repeatable).
 """);

@@ -180,7 +180,19 @@ class CliPasswordPropertyTest {
         AtomicInteger code = new AtomicInteger(-1);
         try (LogCapture log = LogCapture.everything()) {
             Thread thread = new Thread(() -> code.set(Main.run(
-                    new String[] {"run", "--db", url, "--name", "secret-test", "--heartbeat", "1s", "--expire", "5s"},
+                    new String[] {
+                        "run",
+                        "--db",
+                        url,
+                        "--name",
+                        "secret-test",
+                        "--heartbeat",
+                        "1s",
+                        "--expire",
+                        "5s",
+                        "--http",
+                        "127.0.0.1:0"
+                    },
                     new PrintWriter(out, true),
                     new PrintWriter(err, true),
                     Map.of())));

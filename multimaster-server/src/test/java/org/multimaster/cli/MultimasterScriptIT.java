@@ -143,8 +143,8 @@ class MultimasterScriptIT {
 
         Run list = multimasterInShell("C", "list --json");
         assertThat(list.out())
-                .contains("\"masterid\":1,\"name\":\"hallo-\\u4E2D\\u56FD\"")
-                .contains("\"masterid\":2,\"name\":\"hallo-\\u65E5\\u672C\"");
+                .contains("\"masterid\":1,\"name\":\"hallo-\\u4e2d\\u56fd\"")
+                .contains("\"masterid\":2,\"name\":\"hallo-\\u65e5\\u672c\"");
         assertThat(multimasterInShell("C", "show 2").out()).contains("name:        hallo-\u65e5\u672c\n");
     }
 

@@ -39,10 +39,24 @@ final class Daemon implements AutoCloseable {
         return dir;
     }
 
-    /** Starts {@code bin/multimaster run --db URL --name NAME ARGS…} in {@code workDir}. */
+    /**
+     * Starts {@code bin/multimaster run --db URL --name NAME ARGS…} in {@code workDir}. Unless the
+     * arguments say otherwise, it serves HTTP on a free loopback port ({@code --http 127.0.0.1:0}),
+     * so that several daemons on one host never collide; {@link #httpPort()} tells which.
+     */
     static Daemon start(Path workDir, String url, String name, List<String> args) throws IOException {
+        List<String> command = new ArrayList<>(List.of("run", "--db", url, "--name", name));
+        command.addAll(args);
+        if (!args.contains("--http") && !args.contains("--no-http")) {
+            command.addAll(List.of("--http", "127.0.0.1:0"));
+        }
+        return command(workDir, name, command);
+    }
+
+    /** Starts {@code bin/multimaster ARGS…} in {@code workDir}, its output logged as {@code name}. */
+    static Daemon command(Path workDir, String name, List<String> args) throws IOException {
         List<String> command = new ArrayList<>(
-                List.of(repositoryRoot().resolve("bin/multimaster").toString(), "run", "--db", url, "--name", name));
+                List.of(repositoryRoot().resolve("bin/multimaster").toString()));
         command.addAll(args);
         Files.createDirectories(workDir);
         Path log = workDir.resolve(name.replaceAll("[^A-Za-z0-9_-]", "_") + ".log");
@@ -52,6 +66,36 @@ final class Daemon implements AutoCloseable {
                 .redirectOutput(log.toFile())
                 .start();
         return new Daemon(name, process, log);
+    }
+
+    private static final Pattern SERVING = Pattern.compile("serving the data API.* on http://[^ ]*:(\\d+)/");
+
+    /**
+     * The HTTP port the daemon printed when it started serving; waits up to a minute for it.
+     *
+     * @throws IllegalStateException if the daemon exits or does not serve within a minute
+     */
+    int httpPort() throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+        while (System.nanoTime() < deadline) {
+            for (String line : log()) {
+                java.util.regex.Matcher m = SERVING.matcher(line);
+                if (m.find()) {
+                    return Integer.parseInt(m.group(1));
+                }
+            }
+            if (!process.isAlive()) {
+                throw new IllegalStateException(this + " exited (" + process.exitValue() + ") before serving HTTP: "
+                        + String.join("\n", log()));
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException(this + " did not serve HTTP within a minute");
+    }
+
+    /** The exit code, once the process has exited. */
+    int exitCode() {
+        return process.exitValue();
     }
 
     String name() {

@@ -6,6 +6,8 @@ import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
 import org.multimaster.db.ChangeSourceModel;
 import org.multimaster.db.ChangeSourcesConnector;
+import org.multimaster.db.ListResult;
+import org.multimaster.db.ResultSpec;
 
 /** {@link ChangeSourcesConnector} over {@link JdbcComponents}. Thread-safe. */
 final class JdbcChangeSources implements ChangeSourcesConnector {
@@ -37,6 +39,17 @@ final class JdbcChangeSources implements ChangeSourcesConnector {
         return components
                 .list(active, masterId)
                 .thenApply(rows -> rows.stream().map(JdbcChangeSources::toModel).toList());
+    }
+
+    @Override
+    public CompletableFuture<ListResult<ChangeSourceModel>> getChangeSources(ResultSpec spec) {
+        return components
+                .query(spec)
+                .thenApply(page -> new ListResult<>(
+                        page.items().stream().map(JdbcChangeSources::toModel).toList(),
+                        page.total(),
+                        page.offset(),
+                        page.limit()));
     }
 
     private static ChangeSourceModel toModel(JdbcComponents.Row row) {

@@ -6,11 +6,15 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
 import org.multimaster.db.AlreadyClaimedException;
+import org.multimaster.db.ListResult;
 import org.multimaster.db.MultimasterException;
+import org.multimaster.db.ResourceType.FieldType;
+import org.multimaster.db.ResultSpec;
 
 /**
  * The claimable components, schedulers and change sources, over JDBC: a named table plus a link
@@ -44,7 +48,9 @@ final class JdbcComponents {
     private final String table;
     private final String linkTable;
     private final String idColumn;
-    private final String select;
+    private final String columns;
+    private final String join;
+    private final List<QueryField> fields;
 
     JdbcComponents(
             SqlExecutor sql,
@@ -60,8 +66,18 @@ final class JdbcComponents {
         this.table = table;
         this.linkTable = linkTable;
         this.idColumn = idColumn;
-        this.select = "SELECT c.id, c.name, " + (hasEnabled ? "c.enabled" : "1") + " AS enabled, l.masterid FROM "
-                + table + " c LEFT JOIN " + linkTable + " l ON l." + idColumn + " = c.id";
+        this.columns = "c.id AS id, c.name AS name, " + (hasEnabled ? "c.enabled" : "1")
+                + " AS enabled, l.masterid AS masterid";
+        this.join = table + " c LEFT JOIN " + linkTable + " l ON l." + idColumn + " = c.id";
+        List<QueryField> queryFields = new ArrayList<>();
+        queryFields.add(QueryField.of(idColumn, "c.id", FieldType.INTEGER));
+        queryFields.add(new QueryField("name", "c.name", FieldType.STRING, "c.name_hash"));
+        if (hasEnabled) {
+            queryFields.add(QueryField.of("enabled", "c.enabled", FieldType.BOOLEAN));
+        }
+        queryFields.add(QueryField.of("master", "l.masterid", FieldType.ENTITY));
+        queryFields.add(QueryField.of("masterid", "l.masterid", FieldType.INTEGER));
+        this.fields = List.copyOf(queryFields);
     }
 
     static JdbcComponents schedulers(SqlExecutor sql, Dialect dialect) {
@@ -71,6 +87,13 @@ final class JdbcComponents {
     static JdbcComponents changeSources(SqlExecutor sql, Dialect dialect) {
         return new JdbcComponents(
                 sql, dialect, "change source", "changesources", "changesource_masters", "changesourceid", false);
+    }
+
+    /** Runs a data API query; see {@link org.multimaster.db.SchedulersConnector#getSchedulers(ResultSpec)}. */
+    CompletableFuture<ListResult<Row>> query(ResultSpec spec) {
+        Objects.requireNonNull(spec, "spec");
+        return sql.autoCommit(
+                "query " + label + "s", SpecQuery.page(join, fields, dialect, spec, columns, JdbcComponents::readRow));
     }
 
     CompletableFuture<Long> findId(String name) {
@@ -118,7 +141,8 @@ final class JdbcComponents {
 
     CompletableFuture<Optional<Row>> get(long componentId) {
         return sql.autoCommit("read " + label + " " + componentId, connection -> {
-            try (PreparedStatement statement = connection.prepareStatement(select + " WHERE c.id = ?")) {
+            try (PreparedStatement statement =
+                    connection.prepareStatement("SELECT " + columns + " FROM " + join + " WHERE c.id = ?")) {
                 statement.setLong(1, componentId);
                 List<Row> rows = readAll(statement);
                 return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
@@ -136,8 +160,8 @@ final class JdbcComponents {
         if (masterId != null) {
             conditions.add("l.masterid = ?");
         }
-        String query =
-                select + (conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions)) + " ORDER BY c.id";
+        String query = "SELECT " + columns + " FROM " + join
+                + (conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions)) + " ORDER BY c.id";
         return sql.autoCommit("list " + label + "s", connection -> {
             try (PreparedStatement statement = connection.prepareStatement(query)) {
                 if (masterId != null) {
@@ -184,16 +208,20 @@ final class JdbcComponents {
         }
     }
 
-    private List<Row> readAll(PreparedStatement statement) throws SQLException {
+    private static List<Row> readAll(PreparedStatement statement) throws SQLException {
         List<Row> rows = new ArrayList<>();
         try (ResultSet rs = statement.executeQuery()) {
             while (rs.next()) {
-                long owner = rs.getLong("masterid");
-                Long masterId = rs.wasNull() ? null : owner;
-                rows.add(new Row(rs.getLong("id"), rs.getString("name"), rs.getInt("enabled") != 0, masterId));
+                rows.add(readRow(rs));
             }
         }
         return rows;
+    }
+
+    private static Row readRow(ResultSet rs) throws SQLException {
+        long owner = rs.getLong("masterid");
+        Long masterId = rs.wasNull() ? null : owner;
+        return new Row(rs.getLong("id"), rs.getString("name"), rs.getInt("enabled") != 0, masterId);
     }
 
     private record Owner(long id, String name, boolean active) {}

@@ -9,19 +9,25 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
+import org.multimaster.db.ChangeSourceModel;
 import org.multimaster.db.ChangeSourcesConnector;
+import org.multimaster.db.ClusterState;
 import org.multimaster.db.DatabaseKind;
 import org.multimaster.db.DatabaseUnavailableException;
 import org.multimaster.db.DatabaseUrl;
 import org.multimaster.db.DbConnector;
+import org.multimaster.db.MasterModel;
 import org.multimaster.db.MastersConnector;
 import org.multimaster.db.MultimasterException;
+import org.multimaster.db.SchedulerModel;
 import org.multimaster.db.SchedulersConnector;
 import org.multimaster.db.TimeSource;
 
@@ -82,24 +88,13 @@ public final class JdbcDbConnector implements DbConnector {
         this.changeSources = new JdbcChangeSources(JdbcComponents.changeSources(sql, dialect));
     }
 
-    /** Opens a connector; see {@link DbConnector.Builder#open()}. */
-    public static DbConnector open(
-            DatabaseUrl url,
-            Clock clock,
-            TimeSource timeSource,
-            int poolSize,
-            Duration connectionTimeout,
-            Duration busyTimeout,
-            boolean migrate) {
-        return open(url, clock, timeSource, poolSize, connectionTimeout, busyTimeout, migrate, null);
-    }
-
     /**
-     * Opens a connector whose pool takes its physical connections from {@code physical} applied to the
-     * driver's data source, when given: tests wrap it to count the statements and round trips of
-     * each operation (migrations keep the plain driver).
+     * What {@link DbConnector.Builder} collected.
+     *
+     * @param poolName the pool's name, for its threads, logs and metrics
+     * @param metricRegistry a Micrometer registry for the pool's metrics, or null
      */
-    static DbConnector open(
+    public record Settings(
             DatabaseUrl url,
             Clock clock,
             TimeSource timeSource,
@@ -107,18 +102,57 @@ public final class JdbcDbConnector implements DbConnector {
             Duration connectionTimeout,
             Duration busyTimeout,
             boolean migrate,
-            @Nullable UnaryOperator<DataSource> physical) {
+            String poolName,
+            @Nullable Object metricRegistry) {}
+
+    /** Opens a connector; see {@link DbConnector.Builder#open()}. */
+    public static DbConnector open(Settings settings) {
+        return open(settings, null);
+    }
+
+    /**
+     * Opens a connector whose pool takes its physical connections from {@code physical} applied to the
+     * driver's data source, when given: tests wrap it to count the statements and round trips of
+     * each operation (migrations and the check-in lane keep the plain driver).
+     */
+    static DbConnector open(Settings settings, @Nullable UnaryOperator<DataSource> physical) {
+        DatabaseUrl url = settings.url();
+        Duration connectionTimeout = settings.connectionTimeout();
+        Duration busyTimeout = settings.busyTimeout();
         Dialect dialect = Dialect.of(url.kind());
-        HikariDataSource dataSource =
-                createPool(url, "multimaster", poolSize, connectionTimeout, busyTimeout, physical);
+        HikariDataSource dataSource = createPool(
+                url,
+                settings.poolName(),
+                settings.poolSize(),
+                connectionTimeout,
+                busyTimeout,
+                settings.metricRegistry(),
+                physical);
         try {
             Schema schema = Schema.prepare(
                     dataSource,
                     dialect,
                     url,
-                    migrate ? () -> createPool(url, "multimaster", 2, connectionTimeout, busyTimeout, null) : null);
+                    settings.migrate()
+                            ? () -> createPool(
+                                    url,
+                                    settings.poolName() + "-migrate",
+                                    2,
+                                    connectionTimeout,
+                                    busyTimeout,
+                                    null,
+                                    null)
+                            : null);
             return new JdbcDbConnector(
-                    url, clock, timeSource, dataSource, dialect, schema, poolSize, connectionTimeout, busyTimeout);
+                    url,
+                    settings.clock(),
+                    settings.timeSource(),
+                    dataSource,
+                    dialect,
+                    schema,
+                    settings.poolSize(),
+                    connectionTimeout,
+                    busyTimeout);
         } catch (SQLException e) {
             dataSource.close();
             String message = "cannot read the schema of " + url + ": " + SqlExecutor.describe(e, url);
@@ -137,9 +171,13 @@ public final class JdbcDbConnector implements DbConnector {
             int poolSize,
             Duration connectionTimeout,
             Duration busyTimeout,
+            @Nullable Object metricRegistry,
             @Nullable UnaryOperator<DataSource> physical) {
         HikariConfig config = new HikariConfig();
         config.setPoolName(name);
+        if (metricRegistry != null) {
+            config.setMetricRegistry(metricRegistry);
+        }
         config.setJdbcUrl(url.jdbcUrl());
         url.user().ifPresent(config::setUsername);
         url.password().ifPresent(config::setPassword);
@@ -229,7 +267,7 @@ public final class JdbcDbConnector implements DbConnector {
             }
             if (checkInLane == null) {
                 HikariDataSource lanePool =
-                        createPool(url, "multimaster-checkin", 1, connectionTimeout, busyTimeout, null);
+                        createPool(url, "multimaster-checkin", 1, connectionTimeout, busyTimeout, null, null);
                 SqlExecutor laneSql = new SqlExecutor(lanePool, url, dialect, 1, "multimaster-checkin");
                 checkInLane = new CheckInLane(
                         lanePool, laneSql, new JdbcMastersConnector(laneSql, dialect, schema, masters.now()));
@@ -242,6 +280,41 @@ public final class JdbcDbConnector implements DbConnector {
     public TimeSource timeSource() {
         return timeSource;
     }
+
+    @Override
+    public CompletableFuture<ClusterState> clusterState() {
+        return sql.autoCommit("read the cluster's state", connection -> {
+            List<MasterModel> masters = new ArrayList<>();
+            List<SchedulerModel> schedulers = new ArrayList<>();
+            List<ChangeSourceModel> changeSources = new ArrayList<>();
+            try (java.sql.Statement statement = connection.createStatement();
+                    java.sql.ResultSet rs = statement.executeQuery(CLUSTER_STATE)) {
+                while (rs.next()) {
+                    long id = rs.getLong(2);
+                    String name = rs.getString(3);
+                    switch (rs.getString(1)) {
+                        case "m" ->
+                            masters.add(
+                                    new MasterModel(id, name, rs.getInt(4) != 0, Instant.ofEpochSecond(rs.getLong(5))));
+                        case "s" -> schedulers.add(new SchedulerModel(id, name, rs.getInt(4) != 0, rs.getLong(5)));
+                        default -> changeSources.add(new ChangeSourceModel(id, name, rs.getLong(5)));
+                    }
+                }
+            }
+            return new ClusterState(masters, schedulers, changeSources);
+        });
+    }
+
+    /**
+     * Masters and claims in one statement (one snapshot): kind, id, name, then active and
+     * last_active for a master, enabled and the owner's id for a claimed component.
+     */
+    private static final String CLUSTER_STATE = "SELECT 'm' AS kind, id, name, active, last_active FROM masters"
+            + " UNION ALL SELECT 's', s.id, s.name, s.enabled, l.masterid"
+            + " FROM scheduler_masters l JOIN schedulers s ON s.id = l.schedulerid"
+            + " UNION ALL SELECT 'c', c.id, c.name, 1, l.masterid"
+            + " FROM changesource_masters l JOIN changesources c ON c.id = l.changesourceid"
+            + " ORDER BY 1, 2";
 
     @Override
     public CompletableFuture<Instant> databaseNow() {

@@ -16,6 +16,7 @@ import java.util.stream.Collectors;
 import org.multimaster.db.ListResult;
 import org.multimaster.db.MasterModel;
 import org.multimaster.db.MastersConnector;
+import org.multimaster.db.ResourceType.FieldType;
 import org.multimaster.db.ResultSpec;
 
 /**
@@ -71,13 +72,12 @@ import org.multimaster.db.ResultSpec;
 final class JdbcMastersConnector implements MastersConnector {
 
     private static final String COLUMNS = "id, name, active, last_active";
-    private static final String TOTAL = "total_count";
 
     static final List<QueryField> FIELDS = List.of(
-            QueryField.of("masterid", "id", QueryField.Type.INTEGER),
-            new QueryField("name", "name", QueryField.Type.STRING, "name_hash"),
-            QueryField.of("active", "active", QueryField.Type.BOOLEAN),
-            QueryField.of("last_active", "last_active", QueryField.Type.EPOCH_SECONDS));
+            QueryField.of("masterid", "id", FieldType.INTEGER),
+            new QueryField("name", "name", FieldType.STRING, "name_hash"),
+            QueryField.of("active", "active", FieldType.BOOLEAN),
+            QueryField.of("last_active", "last_active", FieldType.DATETIME));
 
     /**
      * The link tables whose rows a deactivation deletes, children first. {@code builds} is absent
@@ -285,33 +285,9 @@ final class JdbcMastersConnector implements MastersConnector {
     @Override
     public CompletableFuture<ListResult<MasterModel>> getMasters(ResultSpec spec) {
         Objects.requireNonNull(spec, "spec");
-        SpecQuery query = SpecQuery.of("masters", FIELDS, dialect, spec);
-        // One statement returns the page and, through a window count, the total: both come from the
-        // same snapshot, so a concurrent registration cannot make the total disagree with the page.
-        // Only an empty page (offset past the end, or limit 0) needs the separate count.
-        return sql.autoCommit("query masters", connection -> {
-            List<MasterModel> items = new ArrayList<>();
-            long total = 0;
-            try (PreparedStatement select = connection.prepareStatement(query.selectSql(COLUMNS, TOTAL))) {
-                query.bind(select, true);
-                try (ResultSet rs = select.executeQuery()) {
-                    while (rs.next()) {
-                        items.add(toModel(rs));
-                        total = rs.getLong(TOTAL);
-                    }
-                }
-            }
-            if (items.isEmpty()) {
-                try (PreparedStatement count = connection.prepareStatement(query.countSql())) {
-                    query.bind(count, false);
-                    try (ResultSet rs = count.executeQuery()) {
-                        rs.next();
-                        total = rs.getLong(1);
-                    }
-                }
-            }
-            return new ListResult<>(items, total, spec.offset(), spec.limit());
-        });
+        return sql.autoCommit(
+                "query masters",
+                SpecQuery.page("masters", FIELDS, dialect, spec, COLUMNS, JdbcMastersConnector::toModel));
     }
 
     @Override

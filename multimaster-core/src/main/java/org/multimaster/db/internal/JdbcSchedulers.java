@@ -4,6 +4,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
+import org.multimaster.db.ListResult;
+import org.multimaster.db.ResultSpec;
 import org.multimaster.db.SchedulerModel;
 import org.multimaster.db.SchedulersConnector;
 
@@ -36,6 +38,17 @@ final class JdbcSchedulers implements SchedulersConnector {
         return components
                 .list(active, masterId)
                 .thenApply(rows -> rows.stream().map(JdbcSchedulers::toModel).toList());
+    }
+
+    @Override
+    public CompletableFuture<ListResult<SchedulerModel>> getSchedulers(ResultSpec spec) {
+        return components
+                .query(spec)
+                .thenApply(page -> new ListResult<>(
+                        page.items().stream().map(JdbcSchedulers::toModel).toList(),
+                        page.total(),
+                        page.offset(),
+                        page.limit()));
     }
 
     private static SchedulerModel toModel(JdbcComponents.Row row) {

@@ -3,6 +3,7 @@ package org.multimaster.db.internal;
 import java.time.Instant;
 import java.util.Locale;
 import org.jspecify.annotations.Nullable;
+import org.multimaster.db.ResourceType.FieldType;
 
 /**
  * One field of a resource as the data API names it, the column that stores it, and how values
@@ -10,21 +11,18 @@ import org.jspecify.annotations.Nullable;
  *
  * @param name the data API name, e.g. {@code masterid}
  * @param column the column, e.g. {@code id}
- * @param type the field's type
+ * @param type the field's type; an {@link FieldType#ENTITY} field is the nullable id of the
+ *     nested entity (a component's master), ordered with nulls first and never filtered
  * @param hashColumn for a name field, the column holding its SHA-1, used for exact matches so that
  *     no collation can merge names that differ by case
  */
 record QueryField(
-        String name, String column, Type type, @Nullable String hashColumn) {
+        String name,
+        String column,
+        FieldType type,
+        @Nullable String hashColumn) {
 
-    enum Type {
-        INTEGER,
-        STRING,
-        BOOLEAN,
-        EPOCH_SECONDS
-    }
-
-    static QueryField of(String name, String column, Type type) {
+    static QueryField of(String name, String column, FieldType type) {
         return new QueryField(name, column, type, null);
     }
 
@@ -33,9 +31,11 @@ record QueryField(
         return switch (type) {
             case STRING -> value instanceof String s ? s : String.valueOf(value);
             case INTEGER -> toLong(value, "an integer");
-            case EPOCH_SECONDS ->
-                value instanceof Instant instant ? wholeSeconds(instant) : toLong(value, "epoch seconds");
+            case DATETIME -> value instanceof Instant instant ? wholeSeconds(instant) : toLong(value, "epoch seconds");
             case BOOLEAN -> toBoolean(value) ? 1 : 0;
+            case ENTITY ->
+                throw new IllegalArgumentException(
+                        "field " + name + " is a nested entity and cannot be filtered; order or select it only");
         };
     }
 

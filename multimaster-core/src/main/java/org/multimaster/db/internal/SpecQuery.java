@@ -1,6 +1,8 @@
 package org.multimaster.db.internal;
 
+import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -8,6 +10,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
+import org.multimaster.db.ListResult;
+import org.multimaster.db.ResourceType.FieldType;
 import org.multimaster.db.ResultSpec;
 import org.multimaster.db.ResultSpec.Filter;
 import org.multimaster.db.ResultSpec.Operator;
@@ -20,6 +25,8 @@ import org.multimaster.db.ResultSpec.Order;
  * <p>Built (and so validated) on the caller's thread, so a bad spec throws at once.
  */
 final class SpecQuery {
+
+    private static final String TOTAL = "total_count";
 
     private final String table;
     private final String where;
@@ -46,11 +53,16 @@ final class SpecQuery {
     /**
      * Translates a spec.
      *
+     * @param table the table, or a join, the rows come from
      * @param fields the resource's fields; the first is its id, the default order and tie-breaker
+     * @param spec the spec, its offset and limit absolute (see {@link ResultSpec#withAbsolutePaging})
      * @throws IllegalArgumentException if the spec names an unknown field, uses an operator the
      *     field's type does not support, or gives a value of the wrong type
      */
     static SpecQuery of(String table, List<QueryField> fields, Dialect dialect, ResultSpec spec) {
+        if (spec.offset() < 0 || (spec.limit() != null && spec.limit() < 0)) {
+            throw new IllegalArgumentException("paging of " + spec + " counts from the end; make it absolute first");
+        }
         Map<String, QueryField> byName = new LinkedHashMap<>();
         fields.forEach(f -> byName.put(f.name(), f));
         QueryField id = fields.get(0);
@@ -70,6 +82,10 @@ final class SpecQuery {
         for (Order order : spec.order()) {
             QueryField field = lookup(byName, order.field(), "order");
             idOrdered |= field.equals(id);
+            if (field.type() == FieldType.ENTITY) {
+                // Nulls first, as Buildbot sorts None before any value (and last when descending).
+                keys.add("(" + field.column() + " IS NULL)" + (order.descending() ? " ASC" : " DESC"));
+            }
             keys.add(sortExpression(field, dialect) + (order.descending() ? " DESC" : " ASC"));
         }
         if (!idOrdered) {
@@ -91,6 +107,71 @@ final class SpecQuery {
                 " ORDER BY " + String.join(", ", keys),
                 dialect.paging(spec.limit() != null, spec.offset() > 0),
                 pagingParameters);
+    }
+
+    /** Reads one row of a query's result. */
+    @FunctionalInterface
+    interface RowReader<T> {
+        T read(ResultSet rs) throws SQLException;
+    }
+
+    /**
+     * Checks a spec on the caller's thread (a bad spec throws at once) and returns the database work
+     * that reads one page of it plus the total.
+     *
+     * <p>One statement returns the page and, through a window count, the total: both come from the
+     * same snapshot, so a concurrent registration cannot make the total disagree with the page. Only
+     * an empty page (offset past the end, or limit 0) needs a separate count, and so does paging that
+     * counts from the end, to know where the end is.
+     *
+     * @param columns the selected columns, read by {@code reader}
+     */
+    static <T> SqlExecutor.SqlWork<ListResult<T>> page(
+            String table,
+            List<QueryField> fields,
+            Dialect dialect,
+            ResultSpec spec,
+            String columns,
+            RowReader<T> reader) {
+        boolean fromTheEnd = spec.pagingNeedsTotal();
+        // Without counting from the end, the absolute paging does not depend on the total.
+        ResultSpec absoluteIfKnown = spec.withAbsolutePaging(0);
+        SpecQuery checked = of(table, fields, dialect, absoluteIfKnown);
+        return connection -> {
+            @Nullable Long knownTotal = null;
+            SpecQuery query = checked;
+            ResultSpec absolute = absoluteIfKnown;
+            if (fromTheEnd) {
+                knownTotal = checked.count(connection);
+                absolute = spec.withAbsolutePaging(knownTotal);
+                query = of(table, fields, dialect, absolute);
+            }
+            List<T> items = new ArrayList<>();
+            long total = 0;
+            try (PreparedStatement select = connection.prepareStatement(query.selectSql(columns, TOTAL))) {
+                query.bind(select, true);
+                try (ResultSet rs = select.executeQuery()) {
+                    while (rs.next()) {
+                        items.add(reader.read(rs));
+                        total = rs.getLong(TOTAL);
+                    }
+                }
+            }
+            if (items.isEmpty()) {
+                total = knownTotal != null ? knownTotal : query.count(connection);
+            }
+            return new ListResult<>(items, total, absolute.offset(), absolute.limit());
+        };
+    }
+
+    private long count(Connection connection) throws SQLException {
+        try (PreparedStatement count = connection.prepareStatement(countSql())) {
+            bind(count, false);
+            try (ResultSet rs = count.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
     }
 
     /**
@@ -130,13 +211,13 @@ final class SpecQuery {
     }
 
     private static String sortExpression(QueryField field, Dialect dialect) {
-        return field.type() == QueryField.Type.STRING ? dialect.binaryText(field.column()) : field.column();
+        return field.type() == FieldType.STRING ? dialect.binaryText(field.column()) : field.column();
     }
 
     private static String condition(QueryField field, Filter filter, Dialect dialect, List<Object> parameters) {
         Operator op = filter.op();
         List<Object> values = filter.values().stream().map(field::toColumnValue).collect(Collectors.toList());
-        boolean string = field.type() == QueryField.Type.STRING;
+        boolean string = field.type() == FieldType.STRING;
         switch (op) {
             case EQ, NE, IN, NOTIN -> {
                 boolean negated = op == Operator.NE || op == Operator.NOTIN;
@@ -156,9 +237,7 @@ final class SpecQuery {
                         + String.join(", ", Collections.nCopies(values.size(), "?")) + ")";
             }
             case LT, LE, GT, GE -> {
-                if (field.type() == QueryField.Type.BOOLEAN) {
-                    throw unsupported(field, op);
-                }
+                // Booleans compare too (false < true), as in Buildbot.
                 String symbol = switch (op) {
                     case LT -> " < ";
                     case LE -> " <= ";
@@ -174,8 +253,21 @@ final class SpecQuery {
                 if (!string) {
                     throw unsupported(field, op);
                 }
-                parameters.add(values.get(0));
-                return dialect.containsParameter(field.column());
+                if (values.size() == 1) {
+                    parameters.add(values.get(0));
+                    return dialect.containsParameter(field.column());
+                }
+                // Buildbot 3.7 intersects the set of values with the set of the field's characters:
+                // only a value that is one character can match, when that character occurs.
+                List<String> conditions = new ArrayList<>();
+                for (Object value : values) {
+                    String text = (String) value;
+                    if (text.codePointCount(0, text.length()) == 1) {
+                        parameters.add(text);
+                        conditions.add(dialect.containsParameter(field.column()));
+                    }
+                }
+                return conditions.isEmpty() ? "1 = 0" : "(" + String.join(" OR ", conditions) + ")";
             }
             default -> throw new IllegalStateException("operator " + op);
         }
@@ -183,6 +275,7 @@ final class SpecQuery {
 
     private static IllegalArgumentException unsupported(QueryField field, Operator op) {
         return new IllegalArgumentException("operator " + op.wireName() + " does not apply to "
-                + field.type().name().toLowerCase(java.util.Locale.ROOT) + " field " + field.name());
+                + field.type().name().toLowerCase(java.util.Locale.ROOT) + " field " + field.name()
+                + (op == Operator.CONTAINS ? "; contains takes a string field" : ""));
     }
 }

@@ -100,13 +100,16 @@ abstract class AbstractRoundTripsTest {
         DbConnector.open(database.url()).close();
         raw.createOptionalBuildbotTables();
         db = JdbcDbConnector.open(
-                DatabaseUrl.parse(database.url()),
-                Clock.systemUTC(),
-                TimeSource.APPLICATION,
-                1,
-                Duration.ofSeconds(10),
-                Duration.ofSeconds(10),
-                false,
+                new JdbcDbConnector.Settings(
+                        DatabaseUrl.parse(database.url()),
+                        Clock.systemUTC(),
+                        TimeSource.APPLICATION,
+                        1,
+                        Duration.ofSeconds(10),
+                        Duration.ofSeconds(10),
+                        false,
+                        "multimaster",
+                        null),
                 driver -> ProxyDataSourceBuilder.create(driver)
                         .listener(counter)
                         .methodListener(counter)

@@ -1,0 +1,147 @@
+package org.multimaster.cli;
+
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.time.Duration;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+import org.multimaster.db.DbConnector;
+import org.multimaster.db.MasterModel;
+import org.multimaster.http.Health;
+import org.multimaster.http.HttpServer;
+import org.multimaster.http.HttpServer.HttpServerException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP side of {@code run} and {@code serve}: its own connector on the database (so that no
+ * request can delay a check-in) and the server. Not thread-safe; {@link #close()} is idempotent.
+ */
+final class HttpService implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(HttpService.class);
+
+    /** Connections of the API's own pool: requests beyond them wait for one, the master never does. */
+    private static final int API_POOL_SIZE = 2;
+
+    private final DbConnector api;
+    private final HttpServer server;
+
+    private HttpService(DbConnector api, HttpServer server) {
+        this.api = api;
+        this.server = server;
+    }
+
+    /**
+     * Opens the API's connector and starts the server.
+     *
+     * @throws CliException with exit code 2 if the server cannot listen (port in use)
+     */
+    static HttpService start(
+            HttpOptions options,
+            @Nullable String token,
+            String databaseUrl,
+            PrometheusMeterRegistry registry,
+            @Nullable Supplier<Health> health,
+            Consumer<MasterModel> housekeeping) {
+        DbConnector api = DbConnector.builder()
+                .url(databaseUrl)
+                .poolName("multimaster-api")
+                .metricRegistry(registry)
+                .poolSize(API_POOL_SIZE)
+                .connectionTimeout(Duration.ofSeconds(5))
+                .migrate(false)
+                .open();
+        try {
+            HttpServer.Builder builder = HttpServer.builder(api)
+                    .endpoint(options.http)
+                    .poll(options.poll)
+                    .housekeeping(housekeeping)
+                    .metrics(registry);
+            if (token != null) {
+                builder.adminToken(token);
+            }
+            if (health != null) {
+                builder.health(health);
+            }
+            return new HttpService(api, builder.start());
+        } catch (HttpServerException e) {
+            api.close();
+            throw new CliException(ExitCodes.USAGE, String.valueOf(e.getMessage()));
+        } catch (RuntimeException e) {
+            api.close();
+            throw e;
+        }
+    }
+
+    /** A Prometheus registry with the JVM's meters: memory, GC, threads, classes, CPU, uptime. */
+    static PrometheusMeterRegistry newRegistry() {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmGcMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        return registry;
+    }
+
+    /**
+     * Reads the admin token of {@code --admin-token-file}, before anything else starts.
+     *
+     * @return the token, or null when operator actions are off
+     * @throws CliException with exit code 2 if the file cannot be read or is empty
+     */
+    static @Nullable String adminToken(HttpOptions options) {
+        return options.adminTokenFile == null ? null : readToken(options.adminTokenFile);
+    }
+
+    private static String readToken(Path file) {
+        String token;
+        try {
+            token = Files.readString(file, StandardCharsets.UTF_8).strip();
+        } catch (IOException e) {
+            throw new CliException(
+                    ExitCodes.USAGE,
+                    "cannot read the admin token file " + file + ": " + e + "; check --admin-token-file");
+        }
+        if (token.isEmpty()) {
+            throw new CliException(
+                    ExitCodes.USAGE, "the admin token file " + file + " is empty; write a long random token into it");
+        }
+        try {
+            Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(file);
+            if (permissions.contains(PosixFilePermission.OTHERS_READ)
+                    || permissions.contains(PosixFilePermission.GROUP_READ)) {
+                log.warn("the admin token file {} can be read by other users; chmod 600 it", file);
+            }
+        } catch (IOException | UnsupportedOperationException e) {
+            // not a POSIX file system: nothing to check
+        }
+        return token;
+    }
+
+    /** The running server. */
+    HttpServer server() {
+        return server;
+    }
+
+    @Override
+    public void close() {
+        server.close();
+        api.close();
+    }
+}

@@ -1,0 +1,52 @@
+package org.multimaster.cli;
+
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/**
+ * {@code multimaster serve}: serves the data API, page and metrics of a cluster without being a
+ * master of it, until SIGTERM or Ctrl-C.
+ */
+@Command(
+        name = "serve",
+        description = {
+            "Serve the data API (/api/v2), the Build Masters page (/), /metrics and /healthz for the masters of"
+                    + " the database, without registering a master or expiring anyone: an observer to run beside"
+                    + " Buildbot masters.",
+            "Read-only: a database without schema is an error, never created.",
+        })
+final class ServeCommand extends DatabaseCommand {
+
+    private static final Logger log = LoggerFactory.getLogger(ServeCommand.class);
+
+    @Mixin
+    HttpOptions http = new HttpOptions();
+
+    @Override
+    int execute() {
+        String token = HttpService.adminToken(http);
+        RunCommand.logLifecycle();
+        // Checks that the database exists and has a schema before anything listens.
+        open(false).close();
+        HttpService service = HttpService.start(
+                http, token, databaseUrl(), HttpService.newRegistry(), null, RunCommand::logHousekeeping);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            log.info("stopping the observer");
+                            service.close();
+                            stopped.countDown();
+                        },
+                        "multimaster-shutdown"));
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return ExitCodes.OK;
+    }
+}

@@ -1,0 +1,282 @@
+package org.multimaster.http;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
+import org.multimaster.db.ChangeSourceModel;
+import org.multimaster.db.ClusterState;
+import org.multimaster.db.DbConnector;
+import org.multimaster.db.MasterModel;
+import org.multimaster.db.MultimasterException;
+import org.multimaster.db.SchedulerModel;
+import org.multimaster.json.BuildbotJson;
+import org.multimaster.runtime.MasterEvent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Watches the cluster for the event stream: every poll interval it reads every master and claim in
+ * one cheap statement ({@link DbConnector#clusterState()}) and publishes what changed since the
+ * previous read, whichever process changed it (another master, the CLI, Buildbot). What this
+ * process does itself is published at once: its runtime's {@code started} / {@code stopped} events
+ * directly, its claims through an immediate read.
+ *
+ * <ol>
+ *   <li>the first read only learns the state;
+ *   <li>a master whose {@code active} flipped: {@code started} or {@code stopped}; one whose
+ *       {@code last_active} moved, or a new one: {@code updated}; one gone: {@code removed};
+ *   <li>a component claimed by a new owner: {@code claimed}; one whose claim is gone:
+ *       {@code released} (by its previous owner).
+ * </ol>
+ *
+ * <p>Runs on its own thread and reads through the API's connector, independent of the heartbeat.
+ * Publishing never blocks (see {@link EventStream}). Thread-safe: all state changes on the
+ * watcher's thread.
+ */
+final class ClusterWatcher implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ClusterWatcher.class);
+
+    private final DbConnector db;
+    private final Duration poll;
+    private final Consumer<ClusterEvent> sink;
+    private final Clock clock;
+    private final ScheduledExecutorService thread;
+
+    // Touched only on the watcher's thread.
+    private final Map<Long, MasterModel> masters = new HashMap<>();
+    private final Map<String, Claim> claims = new HashMap<>();
+    /** The state each master's last published started/stopped announced, so that none is sent twice. */
+    private final Map<Long, Boolean> announced = new HashMap<>();
+
+    private boolean initialized;
+    private boolean failing;
+
+    // Read by other threads.
+    private volatile @Nullable ClusterState last;
+    private volatile @Nullable Instant lastSuccess;
+    private volatile @Nullable String lastError;
+    private volatile double skewSeconds = Double.NaN;
+    private long skewMeasuredAt = Long.MIN_VALUE;
+
+    ClusterWatcher(DbConnector db, Duration poll, Consumer<ClusterEvent> sink, Clock clock) {
+        this.db = db;
+        this.poll = poll;
+        this.sink = sink;
+        this.clock = clock;
+        this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "multimaster-watcher");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Starts polling: at once, then every poll interval. */
+    void start() {
+        long millis = poll.toMillis();
+        // Failures are caught in pollSafely, so the schedule never dies; close() stops it.
+        var unused = thread.scheduleWithFixedDelay(this::pollSafely, 0, millis, TimeUnit.MILLISECONDS);
+    }
+
+    /** Reads the cluster now, on the watcher's thread, without waiting for the next interval. */
+    void pollNow() {
+        execute(this::pollSafely);
+    }
+
+    /** Publishes an event of this process's runtime at once, then reads the cluster. */
+    void local(MasterEvent event) {
+        Objects.requireNonNull(event, "event");
+        execute(() -> {
+            MasterModel known = masters.get(event.masterId());
+            Instant lastActive = known != null
+                    ? known.lastActive()
+                    : clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+            masters.put(event.masterId(), new MasterModel(event.masterId(), event.name(), event.active(), lastActive));
+            // A poll may have seen the change first (as a new master, say) without announcing it.
+            if (!Boolean.valueOf(event.active()).equals(announced.get(event.masterId()))) {
+                announce(event.masterId(), event.name(), event.active());
+            }
+            pollSafely();
+        });
+    }
+
+    /** The last state read, or null before the first successful read. */
+    @Nullable
+    ClusterState last() {
+        return last;
+    }
+
+    /** When the last read succeeded, or null if none has. */
+    @Nullable
+    Instant lastSuccess() {
+        return lastSuccess;
+    }
+
+    /** Why the last read failed, or null if it succeeded. */
+    @Nullable
+    String lastError() {
+        return lastError;
+    }
+
+    /**
+     * The database's clock minus this host's, in seconds (whole-second readings), measured every
+     * 30 s; NaN before the first measurement.
+     */
+    double skewSeconds() {
+        return skewSeconds;
+    }
+
+    private void measureSkew() throws Exception {
+        long now = System.nanoTime();
+        if (skewMeasuredAt != Long.MIN_VALUE
+                && now - skewMeasuredAt < Duration.ofSeconds(30).toNanos()) {
+            return;
+        }
+        skewMeasuredAt = now;
+        Instant database = db.databaseNow().get(Math.max(1, poll.toMillis() * 5), TimeUnit.MILLISECONDS);
+        skewSeconds = Duration.between(clock.instant(), database).toSeconds();
+    }
+
+    /** The poll interval. */
+    Duration poll() {
+        return poll;
+    }
+
+    @Override
+    public void close() {
+        thread.shutdownNow();
+    }
+
+    private void execute(Runnable task) {
+        try {
+            thread.execute(task);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // closed: nothing to watch any more
+        }
+    }
+
+    private void pollSafely() {
+        try {
+            ClusterState state = db.clusterState().get(Math.max(1, poll.toMillis() * 5), TimeUnit.MILLISECONDS);
+            apply(state);
+            last = state;
+            measureSkew();
+            lastSuccess = clock.instant();
+            lastError = null;
+            if (failing) {
+                log.info("the cluster watcher reads the database again");
+                failing = false;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            Throwable cause =
+                    e instanceof java.util.concurrent.ExecutionException && e.getCause() != null ? e.getCause() : e;
+            lastError = cause instanceof MultimasterException ? cause.getMessage() : cause.toString();
+            if (!failing) {
+                log.warn("the cluster watcher cannot read the database: {}; retrying every {}", lastError, poll);
+                failing = true;
+            }
+        }
+    }
+
+    private void apply(ClusterState state) {
+        boolean publish = initialized;
+        initialized = true;
+        Set<Long> seen = new HashSet<>();
+        for (MasterModel master : state.masters()) {
+            seen.add(master.id());
+            MasterModel known = masters.put(master.id(), master);
+            if (!publish) {
+                continue;
+            }
+            if (known == null) {
+                sink.accept(ClusterEvent.of("masters", master.id(), "updated", BuildbotJson.master(master)));
+                if (master.active()) {
+                    announce(master.id(), master.name(), true);
+                }
+            } else if (known.active() != master.active()) {
+                announce(master.id(), master.name(), master.active());
+            } else if (!known.lastActive().equals(master.lastActive())) {
+                sink.accept(ClusterEvent.of("masters", master.id(), "updated", BuildbotJson.master(master)));
+            }
+        }
+        for (Long id : List.copyOf(masters.keySet())) {
+            if (!seen.contains(id)) {
+                MasterModel gone = masters.remove(id);
+                announced.remove(id);
+                if (publish && gone != null) {
+                    sink.accept(ClusterEvent.of("masters", id, "removed", BuildbotJson.master(gone)));
+                }
+            }
+        }
+        Map<String, Claim> current = new LinkedHashMap<>();
+        for (SchedulerModel s : state.schedulers()) {
+            current.put(
+                    "schedulers/" + s.id(),
+                    new Claim("schedulers", "schedulerid", s.id(), s.name(), owner(s.masterId())));
+        }
+        for (ChangeSourceModel c : state.changeSources()) {
+            current.put(
+                    "changesources/" + c.id(),
+                    new Claim("changesources", "changesourceid", c.id(), c.name(), owner(c.masterId())));
+        }
+        for (Map.Entry<String, Claim> entry : current.entrySet()) {
+            Claim known = claims.get(entry.getKey());
+            Claim now = entry.getValue();
+            if (publish && (known == null || known.masterId() != now.masterId())) {
+                if (known != null) {
+                    sink.accept(known.event("released"));
+                }
+                sink.accept(now.event("claimed"));
+            }
+        }
+        for (Map.Entry<String, Claim> entry : claims.entrySet()) {
+            if (publish && !current.containsKey(entry.getKey())) {
+                sink.accept(entry.getValue().event("released"));
+            }
+        }
+        claims.clear();
+        claims.putAll(current);
+    }
+
+    private static long owner(@Nullable Long masterId) {
+        return masterId == null ? -1 : masterId;
+    }
+
+    private void announce(long id, String name, boolean active) {
+        announced.put(id, active);
+        sink.accept(stateEvent(id, name, active));
+    }
+
+    private static ClusterEvent stateEvent(long id, String name, boolean active) {
+        Map<String, Object> message = new LinkedHashMap<>();
+        message.put("active", active);
+        message.put("masterid", id);
+        message.put("name", name);
+        return ClusterEvent.of("masters", id, active ? "started" : "stopped", message);
+    }
+
+    /** A claim as last seen. */
+    private record Claim(String resource, String idField, long id, String name, long masterId) {
+        ClusterEvent event(String type) {
+            Map<String, Object> message = new LinkedHashMap<>();
+            message.put(idField, id);
+            message.put("masterid", masterId);
+            message.put("name", name);
+            return ClusterEvent.of(resource, id, type, message);
+        }
+    }
+}

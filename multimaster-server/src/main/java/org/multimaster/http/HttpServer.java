@@ -1,0 +1,354 @@
+package org.multimaster.http;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.net.BindException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.jspecify.annotations.Nullable;
+import org.multimaster.db.DbConnector;
+import org.multimaster.db.MasterModel;
+import org.multimaster.runtime.MasterEvent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The daemon's HTTP server: Buildbot's data API under {@code /api/v2} and its live event stream
+ * ({@code /api/v2/events}, fed by a {@link ClusterWatcher}).
+ *
+ * <p>Jetty's bounded thread pool serves requests; each reads the database through the API's own
+ * connector (never the running master's), so no amount of HTTP traffic can delay a check-in.
+ *
+ * <p>Thread-safe. {@link #close()} is idempotent.
+ */
+public final class HttpServer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(HttpServer.class);
+
+    private final Server server;
+    private final ServerConnector connector;
+    private final HttpEndpoint endpoint;
+    private final ClusterWatcher watcher;
+    private final EventStream events;
+
+    private HttpServer(
+            Server server,
+            ServerConnector connector,
+            HttpEndpoint endpoint,
+            ClusterWatcher watcher,
+            EventStream events) {
+        this.server = server;
+        this.connector = connector;
+        this.endpoint = endpoint;
+        this.watcher = watcher;
+        this.events = events;
+    }
+
+    /**
+     * Returns a builder for a server that reads through {@code api}.
+     *
+     * @param api the connector the API reads with; the server does not close it
+     */
+    public static Builder builder(DbConnector api) {
+        return new Builder(Objects.requireNonNull(api, "api"));
+    }
+
+    /** The port the server listens on (the one chosen when the endpoint asked for port 0). */
+    public int port() {
+        return connector.getLocalPort();
+    }
+
+    /** The base URL, e.g. {@code http://127.0.0.1:8010/}. */
+    public String url() {
+        String host = endpoint.host();
+        return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port() + "/";
+    }
+
+    /**
+     * Publishes an event of this process's runtime on the event stream at once, without waiting for
+     * the next poll. For {@code MasterRuntime.Builder.events}.
+     */
+    public void masterEvent(MasterEvent event) {
+        watcher.local(event);
+    }
+
+    /**
+     * Tells the event stream that this process claimed or released something (or housekept a
+     * master): the cluster is read at once. For {@code MasterRuntime.Builder.claims}.
+     */
+    public void clusterChanged() {
+        watcher.pollNow();
+    }
+
+    /** For tests: publishes an event as the watcher would. */
+    void publish(ClusterEvent event) {
+        events.publish(event);
+    }
+
+    /** How many clients the event stream has. */
+    int eventClients() {
+        return events.clients();
+    }
+
+    /** How many event stream clients were dropped for not keeping up. */
+    long droppedEventClients() {
+        return events.dropped();
+    }
+
+    /** Stops accepting requests and closes every open connection. */
+    @Override
+    public void close() {
+        watcher.close();
+        events.close();
+        try {
+            server.stop();
+        } catch (Exception e) {
+            log.warn("the HTTP server did not stop cleanly: {}", e.toString());
+        }
+    }
+
+    /** Configures and starts an {@link HttpServer}. Not thread-safe. */
+    public static final class Builder {
+
+        private final DbConnector api;
+        private HttpEndpoint endpoint = HttpEndpoint.DEFAULT;
+        private Duration requestTimeout = Duration.ofSeconds(10);
+        private int maxThreads = 16;
+        private Duration poll = Duration.ofSeconds(2);
+        private Clock clock = Clock.systemUTC();
+        private int eventQueueBound = 1000;
+        private int maxEventClients = 64;
+        private Duration keepAlive = Duration.ofSeconds(15);
+        private @Nullable String adminToken;
+        private @Nullable PrometheusMeterRegistry metrics;
+        private @Nullable Supplier<Health> health;
+        private Consumer<MasterModel> housekeeping = master -> {};
+
+        private Builder(DbConnector api) {
+            this.api = api;
+        }
+
+        /** Sets where to listen; default {@link HttpEndpoint#DEFAULT}. */
+        public Builder endpoint(HttpEndpoint endpoint) {
+            this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
+            return this;
+        }
+
+        /** Sets how long a request waits for the database before it is answered 503; default 10 s. */
+        public Builder requestTimeout(Duration timeout) {
+            Objects.requireNonNull(timeout, "timeout");
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("request timeout " + timeout + " must be positive");
+            }
+            this.requestTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * Sets how often the cluster watcher reads the masters' state for the event stream and the
+         * page; default 2 s.
+         */
+        public Builder poll(Duration poll) {
+            Objects.requireNonNull(poll, "poll");
+            if (poll.toMillis() < 1) {
+                throw new IllegalArgumentException("poll interval " + poll + " must be at least 1 ms; raise --poll");
+            }
+            this.poll = poll;
+            return this;
+        }
+
+        /** Sets the clock of health checks and events; default the system UTC clock. */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * Allows operator actions ({@code POST /api/v2/masters/N/deactivate}) to clients that send
+         * this token as {@code Authorization: Bearer TOKEN}; without a token they are off.
+         */
+        public Builder adminToken(String token) {
+            Objects.requireNonNull(token, "token");
+            if (token.isBlank()) {
+                throw new IllegalArgumentException("the admin token must not be blank");
+            }
+            this.adminToken = token;
+            return this;
+        }
+
+        /**
+         * Sets what runs, exactly once, after an operator deactivated a master over HTTP (its link
+         * rows are released already); default nothing.
+         */
+        public Builder housekeeping(Consumer<MasterModel> housekeeping) {
+            this.housekeeping = Objects.requireNonNull(housekeeping, "housekeeping");
+            return this;
+        }
+
+        /**
+         * Serves {@code GET /metrics} from this registry, and adds the cluster's meters to it:
+         * {@code multimaster_masters{state}}, {@code multimaster_clock_skew_seconds} and the event
+         * stream's clients.
+         */
+        public Builder metrics(PrometheusMeterRegistry registry) {
+            this.metrics = Objects.requireNonNull(registry, "registry");
+            return this;
+        }
+
+        /**
+         * Sets what {@code GET /healthz} reports: the running master's health. Default (an observer):
+         * healthy while the cluster watcher reads the database.
+         */
+        public Builder health(Supplier<Health> health) {
+            this.health = Objects.requireNonNull(health, "health");
+            return this;
+        }
+
+        /** For tests: how many events may wait for one slow client before it is dropped. */
+        Builder eventQueueBound(int bound) {
+            this.eventQueueBound = bound;
+            return this;
+        }
+
+        /** For tests: the interval of keep-alive comments on the event stream. */
+        Builder keepAlive(Duration interval) {
+            this.keepAlive = interval;
+            return this;
+        }
+
+        /**
+         * Starts the server.
+         *
+         * @throws HttpServerException if it cannot listen on the endpoint (port in use, unknown host)
+         */
+        public HttpServer start() {
+            QueuedThreadPool threads = new QueuedThreadPool(maxThreads, 2);
+            threads.setName("multimaster-http");
+            threads.setDaemon(true);
+            Server server = new Server(threads);
+            HttpConfiguration config = new HttpConfiguration();
+            config.setSendServerVersion(false);
+            config.setSendDateHeader(true);
+            // Paths are matched segment by segment as Buildbot matches them, never mapped to files,
+            // so Jetty need not refuse encoded slashes or dot segments: the API answers them (404).
+            config.setUriCompliance(UriCompliance.UNSAFE);
+            ServerConnector connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(config));
+            connector.setHost(endpoint.host());
+            connector.setPort(endpoint.port());
+            connector.setIdleTimeout(Duration.ofSeconds(30).toMillis());
+            server.addConnector(connector);
+            server.setErrorHandler(new JsonErrorHandler());
+            EventStream events = new EventStream(maxEventClients, eventQueueBound, keepAlive);
+            ClusterWatcher watcher = new ClusterWatcher(api, poll, events::publish, clock);
+            DataApi data = new DataApi(api, requestTimeout);
+            Supplier<Health> healthCheck = health != null ? health : () -> observerHealth(watcher, clock);
+            if (metrics != null) {
+                registerClusterMeters(metrics, watcher, events);
+            }
+            server.setHandler(new Routes(
+                    data,
+                    events,
+                    new Admin(data, api, adminToken, housekeeping, watcher::local),
+                    metrics,
+                    healthCheck));
+            try {
+                server.start();
+            } catch (Exception e) {
+                events.close();
+                watcher.close();
+                stopQuietly(server);
+                throw HttpServerException.cannotListen(endpoint, e);
+            }
+            watcher.start();
+            HttpServer started = new HttpServer(server, connector, endpoint, watcher, events);
+            log.info("serving the data API, the Build Masters page and metrics on {}", started.url());
+            return started;
+        }
+
+        private static Health observerHealth(ClusterWatcher watcher, Clock clock) {
+            java.time.Instant last = watcher.lastSuccess();
+            Duration limit = watcher.poll().multipliedBy(2).plusSeconds(1);
+            if (last != null && Duration.between(last, clock.instant()).compareTo(limit) <= 0) {
+                return new Health(
+                        true,
+                        "the cluster watcher read the database "
+                                + Duration.between(last, clock.instant()).toMillis() + " ms ago");
+            }
+            String error = watcher.lastError();
+            return new Health(
+                    false,
+                    "the cluster watcher has not read the database within " + limit
+                            + (error == null ? "" : ": " + error));
+        }
+
+        private static void registerClusterMeters(
+                PrometheusMeterRegistry registry, ClusterWatcher watcher, EventStream events) {
+            for (boolean active : new boolean[] {true, false}) {
+                Gauge.builder("multimaster.masters", watcher, w -> {
+                            org.multimaster.db.ClusterState state = w.last();
+                            return state == null
+                                    ? Double.NaN
+                                    : state.masters().stream()
+                                            .filter(m -> m.active() == active)
+                                            .count();
+                        })
+                        .description("masters of the cluster, as the watcher last read them")
+                        .tag("state", active ? "active" : "inactive")
+                        .register(registry);
+            }
+            Gauge.builder("multimaster.clock.skew", watcher, ClusterWatcher::skewSeconds)
+                    .description("the database's clock minus this host's")
+                    .baseUnit("seconds")
+                    .register(registry);
+            Gauge.builder("multimaster.event.stream.clients", events, EventStream::clients)
+                    .description("clients of /api/v2/events")
+                    .register(registry);
+            FunctionCounter.builder("multimaster.event.stream.dropped", events, EventStream::dropped)
+                    .description("event stream clients dropped for not keeping up")
+                    .register(registry);
+        }
+
+        private static void stopQuietly(Server server) {
+            try {
+                server.stop();
+            } catch (Exception ignored) {
+                // the start failure is what gets reported
+            }
+        }
+    }
+
+    /** The server cannot listen on its endpoint. */
+    public static final class HttpServerException extends RuntimeException {
+
+        private static final long serialVersionUID = 1L;
+
+        private HttpServerException(String message, @Nullable Throwable cause) {
+            super(message, cause);
+        }
+
+        static HttpServerException cannotListen(HttpEndpoint endpoint, Throwable e) {
+            Throwable cause = e;
+            while (cause.getCause() != null && !(cause instanceof BindException)) {
+                cause = cause.getCause();
+            }
+            String why = cause instanceof BindException
+                    ? "the port is in use or the address is not this host's (" + cause.getMessage() + ")"
+                    : cause instanceof IOException ? cause.getMessage() : cause.toString();
+            return new HttpServerException(
+                    "cannot serve HTTP on " + endpoint + ": " + why
+                            + "; pass --http HOST:PORT with a free port (0 picks one) or --no-http",
+                    e);
+        }
+    }
+}

@@ -1,0 +1,177 @@
+// The Build Masters page: reads the data API once, then follows the event stream.
+// Everything it shows is built with textContent: a master's name is never HTML.
+"use strict";
+
+const state = {
+  masters: new Map(),        // masterid -> {masterid, name, active, last_active}
+  schedulers: new Map(),     // schedulerid -> {name, masterid}
+  changesources: new Map(),  // changesourceid -> {name, masterid}
+  filter: "all",
+  sortKey: "masterid",
+  descending: false,
+};
+
+function getJson(path) {
+  return fetch(path, { headers: { Accept: "application/json" } }).then((r) => {
+    if (!r.ok) { throw new Error(path + ": HTTP " + r.status); }
+    return r.json();
+  });
+}
+
+function load() {
+  return Promise.all([
+    getJson("/api/v2/masters"),
+    getJson("/api/v2/schedulers"),
+    getJson("/api/v2/changesources"),
+  ]).then(([masters, schedulers, changesources]) => {
+    state.masters = new Map(masters.masters.map((m) => [m.masterid, m]));
+    state.schedulers = new Map(schedulers.schedulers
+      .map((s) => [s.schedulerid, { name: s.name, masterid: s.master ? s.master.masterid : null }]));
+    state.changesources = new Map(changesources.changesources
+      .map((c) => [c.changesourceid, { name: c.name, masterid: c.master ? c.master.masterid : null }]));
+    render();
+  });
+}
+
+function owned(components, masterid) {
+  const names = [];
+  for (const c of components.values()) {
+    if (c.masterid === masterid) { names.push(c.name); }
+  }
+  return names.sort();
+}
+
+function ago(epochSeconds) {
+  const s = Math.max(0, Math.round(Date.now() / 1000 - epochSeconds));
+  if (s < 120) { return s + " s ago"; }
+  if (s < 7200) { return Math.floor(s / 60) + " min ago"; }
+  if (s < 172800) { return Math.floor(s / 3600) + " h ago"; }
+  return Math.floor(s / 86400) + " d ago";
+}
+
+function sortValue(row, key) {
+  switch (key) {
+    case "active": return row.active ? 1 : 0;
+    case "name": return row.name;
+    case "last_active": return row.last_active;
+    case "schedulers": return row.schedulers.join(",");
+    case "changesources": return row.changesources.join(",");
+    default: return row.masterid;
+  }
+}
+
+function compare(a, b) {
+  const x = sortValue(a, state.sortKey);
+  const y = sortValue(b, state.sortKey);
+  let order = x < y ? -1 : x > y ? 1 : 0;
+  if (order === 0) { order = a.masterid - b.masterid; }
+  return state.descending ? -order : order;
+}
+
+function cell(tr, label, cls) {
+  const td = document.createElement("td");
+  td.dataset.label = label;
+  if (cls) { td.className = cls; }
+  tr.appendChild(td);
+  return td;
+}
+
+function render() {
+  const rows = [];
+  for (const m of state.masters.values()) {
+    if (state.filter === "active" && !m.active) { continue; }
+    if (state.filter === "inactive" && m.active) { continue; }
+    rows.push(Object.assign({}, m, {
+      schedulers: owned(state.schedulers, m.masterid),
+      changesources: owned(state.changesources, m.masterid),
+    }));
+  }
+  rows.sort(compare);
+  const tbody = document.querySelector("#masters tbody");
+  const fresh = document.createElement("tbody");
+  for (const row of rows) {
+    const tr = document.createElement("tr");
+    tr.className = row.active ? "active" : "inactive";
+    tr.dataset.masterid = String(row.masterid);
+    const stateCell = cell(tr, "Active", "state");
+    const icon = document.createElement("span");
+    icon.className = "icon";
+    icon.setAttribute("aria-hidden", "true");
+    icon.textContent = row.active ? "\u2714" : "\u2716";
+    const text = document.createElement("span");
+    text.className = "text";
+    text.textContent = row.active ? "active" : "inactive";
+    stateCell.append(icon, " ", text);
+    cell(tr, "Name", "name").textContent = row.name;
+    const last = document.createElement("abbr");
+    last.className = "ago";
+    last.dataset.epoch = String(row.last_active);
+    last.title = new Date(row.last_active * 1000).toISOString().replace(".000Z", "Z");
+    last.textContent = ago(row.last_active);
+    cell(tr, "Last Active", "last").appendChild(last);
+    cell(tr, "Schedulers", "schedulers").textContent = row.schedulers.join(", ") || "\u2013";
+    cell(tr, "Change sources", "changesources").textContent = row.changesources.join(", ") || "\u2013";
+    fresh.appendChild(tr);
+  }
+  tbody.replaceWith(fresh);
+  document.getElementById("count").textContent = rows.length + " of " + state.masters.size + " masters";
+  for (const th of document.querySelectorAll("#masters th")) {
+    th.setAttribute("aria-sort", th.dataset.sort !== state.sortKey ? "none"
+      : state.descending ? "descending" : "ascending");
+  }
+}
+
+function onEvent(event) {
+  const data = JSON.parse(event.data);
+  const [resource, id, type] = data.key;
+  const message = data.message;
+  const key = Number(id);
+  if (resource === "masters") {
+    if (type === "removed") {
+      state.masters.delete(key);
+    } else {
+      const known = state.masters.get(key) || { masterid: key, last_active: 0 };
+      state.masters.set(key, Object.assign({}, known, message));
+    }
+  } else if (resource === "schedulers" || resource === "changesources") {
+    const components = state[resource];
+    const known = components.get(key) || { name: message.name, masterid: null };
+    if (type === "claimed") {
+      components.set(key, { name: message.name, masterid: message.masterid });
+    } else if (type === "released" && known.masterid === message.masterid) {
+      components.set(key, { name: message.name, masterid: null });
+    }
+  }
+  render();
+}
+
+function connect() {
+  const status = document.getElementById("status");
+  const source = new EventSource("/api/v2/events");
+  source.addEventListener("event", onEvent);
+  // (Re)connected: reload, so that nothing missed while away stays wrong.
+  source.onopen = () => {
+    load().then(() => { status.textContent = "live"; },
+      (e) => { status.textContent = "cannot load: " + e.message; });
+  };
+  source.onerror = () => { status.textContent = "reconnecting\u2026"; };
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  for (const input of document.querySelectorAll("#filter input")) {
+    input.addEventListener("change", () => { state.filter = input.value; render(); });
+  }
+  for (const th of document.querySelectorAll("#masters th")) {
+    th.querySelector("button").addEventListener("click", () => {
+      state.descending = state.sortKey === th.dataset.sort ? !state.descending : false;
+      state.sortKey = th.dataset.sort;
+      render();
+    });
+  }
+  setInterval(() => {
+    for (const el of document.querySelectorAll("abbr.ago")) {
+      el.textContent = ago(Number(el.dataset.epoch));
+    }
+  }, 1000);
+  connect();
+});

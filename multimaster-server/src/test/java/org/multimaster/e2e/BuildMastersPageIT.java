@@ -1,0 +1,215 @@
+package org.multimaster.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.multimaster.db.DbConnector;
+import org.multimaster.db.testing.TestDatabase;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The Build Masters page in a real headless browser (Debian's chromium through its chromedriver,
+ * driven by Selenium; nothing is downloaded): it lists the masters of a real database, a master
+ * killed during the test turns inactive without a reload, filters and sorting work, and it fits a
+ * phone's screen.
+ */
+class BuildMastersPageIT {
+
+    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+
+    @TempDir
+    Path dir;
+
+    TestDatabase database;
+    final List<Daemon> daemons = new ArrayList<>();
+    ChromeDriver browser;
+
+    @BeforeEach
+    void startBrowser() throws Exception {
+        boolean present = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
+        if (!"true".equalsIgnoreCase(System.getenv("CI"))) {
+            assumeTrue(present, "install the Debian packages chromium and chromium-driver (see .ci/run)");
+        }
+        assertThat(present).as("chromium and chromedriver in /usr/bin").isTrue();
+        database = TestDatabase.sqlite(dir.resolve("db"));
+        database.reset();
+        DbConnector.open(database.url()).close();
+
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments(
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--user-data-dir=" + Files.createDirectories(dir.resolve("chromium-profile")),
+                "--window-size=1200,900");
+        // The driver's path is given, so Selenium Manager never looks for (or downloads) one.
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(new File(CHROMEDRIVER.toString()))
+                .usingAnyFreePort()
+                .build();
+        browser = new ChromeDriver(service, options);
+    }
+
+    @AfterEach
+    void stop() {
+        if (browser != null) {
+            browser.quit();
+        }
+        daemons.forEach(Daemon::close);
+    }
+
+    private Daemon start(String name, String... args) throws Exception {
+        List<String> all = new ArrayList<>(List.of("--heartbeat", "1s", "--expire", "4s"));
+        all.addAll(List.of(args));
+        Daemon daemon = Daemon.start(dir.resolve(name), database.url(), name, all);
+        daemons.add(daemon);
+        return daemon;
+    }
+
+    /** One row of the table as the page shows it, read in one script (the table re-renders live). */
+    record Row(
+            String name, String state, String lastActive, String exactTime, String schedulers, String changeSources) {}
+
+    @SuppressWarnings("unchecked")
+    private List<Row> rows() {
+        List<List<String>> cells = (List<List<String>>) ((JavascriptExecutor) browser)
+                .executeScript("return [...document.querySelectorAll('#masters tbody tr')].map(tr => ["
+                        + "tr.querySelector('td.name').textContent, tr.querySelector('td.state .text').textContent,"
+                        + "tr.querySelector('td.last abbr').textContent, tr.querySelector('td.last abbr').title,"
+                        + "tr.querySelector('td.schedulers').textContent,"
+                        + "tr.querySelector('td.changesources').textContent]);");
+        return cells.stream()
+                .map(c -> new Row(c.get(0), c.get(1), c.get(2), c.get(3), c.get(4), c.get(5)))
+                .toList();
+    }
+
+    private Row row(String name) {
+        return rows().stream()
+                .filter(r -> r.name().equals(name))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no row for " + name + " in " + rows()));
+    }
+
+    private boolean hasRow(String name, String state) {
+        return rows().stream().anyMatch(r -> r.name().equals(name) && r.state().equals(state));
+    }
+
+    private List<String> names() {
+        return rows().stream().map(Row::name).toList();
+    }
+
+    private void until(String what, Duration timeout, java.util.function.BooleanSupplier condition) {
+        new WebDriverWait(browser, timeout)
+                .withMessage(what)
+                .pollingEvery(Duration.ofMillis(100))
+                .until(d -> condition.getAsBoolean());
+    }
+
+    @Test
+    void shouldShowTheMastersLiveFilterSortAndFitAPhone() throws Exception {
+        try (Connection c = database.connect();
+                Statement s = c.createStatement()) {
+            s.executeUpdate("INSERT INTO masters (id, name, name_hash, active, last_active)"
+                    + " VALUES (50, 'old <b>one</b>', 'h50', 0, 1348971992)");
+        }
+        Daemon observer = start("observer", "--poll", "300ms", "--scheduler", "nightly");
+        int port = observer.httpPort();
+        Daemon victim = start("victim", "--no-http", "--changesource", "git");
+
+        browser.get("http://127.0.0.1:" + port + "/");
+        until(
+                "both masters active and their claims shown",
+                Duration.ofSeconds(60),
+                () -> hasRow("observer", "active")
+                        && hasRow("victim", "active")
+                        && row("victim").changeSources().equals("git")
+                        && row("observer").schedulers().equals("nightly"));
+        assertThat(hasRow("old <b>one</b>", "inactive"))
+                .as("a name is text, never HTML")
+                .isTrue();
+        assertThat(row("old <b>one</b>").lastActive()).matches("\\d+ d ago");
+        assertThat(row("old <b>one</b>").exactTime()).isEqualTo("2012-09-30T02:26:32Z");
+        assertThat(row("observer").lastActive()).matches("\\d+ s ago");
+        assertThat(browser.findElement(By.id("status")).getText()).isEqualTo("live");
+        JavascriptExecutor js = browser;
+        js.executeScript("window.__notReloaded = true;");
+
+        victim.kill9();
+        until(
+                "the killed master to turn inactive without a reload",
+                Duration.ofSeconds(30),
+                () -> hasRow("victim", "inactive"));
+        assertThat(js.executeScript("return window.__notReloaded === true;")).isEqualTo(true);
+        until(
+                "its change source to be released",
+                Duration.ofSeconds(10),
+                () -> row("victim").changeSources().equals("\u2013"));
+
+        browser.findElement(By.cssSelector("#filter input[value=active]")).click();
+        assertThat(names()).containsExactly("observer");
+        browser.findElement(By.cssSelector("#filter input[value=inactive]")).click();
+        assertThat(names()).containsExactlyInAnyOrder("victim", "old <b>one</b>");
+        browser.findElement(By.cssSelector("#filter input[value=all]")).click();
+        assertThat(names()).hasSize(3);
+
+        WebElement byName = browser.findElement(By.cssSelector("th[data-sort=name] button"));
+        byName.click();
+        assertThat(names()).containsExactly("observer", "old <b>one</b>", "victim");
+        assertThat(browser.findElement(By.cssSelector("th[data-sort=name]")).getAttribute("aria-sort"))
+                .isEqualTo("ascending");
+        byName.click();
+        assertThat(names()).containsExactly("victim", "old <b>one</b>", "observer");
+        browser.findElement(By.cssSelector("th[data-sort=active] button")).click();
+        assertThat(names().get(2)).isEqualTo("observer");
+        browser.findElement(By.cssSelector("th[data-sort=last_active] button")).click();
+        assertThat(names().get(0)).isEqualTo("old <b>one</b>");
+
+        browser.manage().window().setSize(new Dimension(375, 740));
+        until(
+                "the phone layout",
+                Duration.ofSeconds(5),
+                () -> ((Number) js.executeScript("return document.documentElement.clientWidth;")).intValue() <= 375);
+        assertThat((Boolean) js.executeScript(
+                        "return document.documentElement.scrollWidth <= document.documentElement.clientWidth;"))
+                .as("no horizontal scrolling on a phone")
+                .isTrue();
+        // One script: the table re-renders live, so elements found one by one may go stale.
+        assertThat((Boolean) js.executeScript("return [...document.querySelectorAll('#masters tbody td.name')]"
+                        + ".every(td => { const r = td.getBoundingClientRect();"
+                        + " return r.width > 0 && r.height > 0 && r.right <= window.innerWidth; });"))
+                .as("every name shown within the phone's width")
+                .isTrue();
+        assertThat(browser.findElement(By.cssSelector("#filter input[value=active]"))
+                        .isDisplayed())
+                .isTrue();
+        Object external = js.executeScript("return performance.getEntriesByType('resource')"
+                + ".map(e => e.name).filter(n => !n.startsWith(location.origin));");
+        assertThat((List<?>) external).as("assets from elsewhere").isEmpty();
+    }
+}

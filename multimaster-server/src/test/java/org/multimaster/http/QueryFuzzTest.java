@@ -1,0 +1,205 @@
+package org.multimaster.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.lifecycle.AfterContainer;
+import net.jqwik.api.lifecycle.BeforeContainer;
+import org.multimaster.db.DbConnector;
+import org.multimaster.db.testing.TestDatabase;
+import org.multimaster.http.HttpClientForTests.Answer;
+
+/**
+ * Random query strings against the data API (random fields, operators, values and encodings):
+ * no input is answered with a 5xx, and every 400 carries a JSON error body.
+ */
+class QueryFuzzTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static DbConnector api;
+    private static HttpServer server;
+    private static HttpClientForTests http;
+
+    @BeforeContainer
+    static void startServer() throws Exception {
+        Path dir = Files.createTempDirectory("mm-fuzz");
+        TestDatabase database = TestDatabase.sqlite(dir);
+        database.reset();
+        try (DbConnector db = DbConnector.open(database.url())) {
+            long a = db.masters().findMasterId("a").join();
+            db.masters().setMasterState(a, true).join();
+            db.masters().findMasterId("B\u00e4r").join();
+            long nightly = db.schedulers().findSchedulerId("nightly").join();
+            db.schedulers().setSchedulerMaster(nightly, a).join();
+            db.changeSources().findChangeSourceId("git").join();
+        }
+        api = DbConnector.builder()
+                .url(database.url())
+                .poolSize(2)
+                .migrate(false)
+                .open();
+        server = HttpServer.builder(api)
+                .endpoint(new HttpEndpoint("127.0.0.1", 0))
+                .start();
+        http = new HttpClientForTests("http://127.0.0.1:" + server.port());
+    }
+
+    @AfterContainer
+    static void stopServer() {
+        server.close();
+        api.close();
+    }
+
+    @Property(tries = 400)
+    void shouldNeverAnswer5xxAndAlwaysExplainA400(
+            @ForAll("paths") String path, @ForAll("queries") String query, @ForAll boolean json) throws Exception {
+        String request = path + "?" + query;
+        Answer answer = http.raw(request, json);
+
+        assertThat(answer.status())
+                .as("status of %s: %s", request, answer.body())
+                .isBetween(200, 499);
+        if (answer.status() >= 400) {
+            JsonNode error = JSON.readTree(answer.body()).get("error");
+            assertThat(error).as("error of %s: %s", request, answer.body()).isNotNull();
+            assertThat(error.isTextual() && !error.asText().isBlank()).isTrue();
+        } else {
+            assertThat(JSON.readTree(answer.body()).has("meta"))
+                    .as(answer.body())
+                    .isTrue();
+        }
+    }
+
+    @Provide
+    Arbitrary<String> paths() {
+        return Arbitraries.of(
+                "/api/v2/masters",
+                "/api/v2/masters/1",
+                "/api/v2/masters/2",
+                "/api/v2/schedulers",
+                "/api/v2/schedulers/1",
+                "/api/v2/changesources",
+                "/api/v2/masters/1/schedulers",
+                "/api/v2/masters/1/changesources/1");
+    }
+
+    @Provide
+    Arbitrary<String> queries() {
+        return parameter().list().ofMinSize(0).ofMaxSize(6).map(list -> String.join("&", list));
+    }
+
+    private Arbitrary<String> parameter() {
+        Arbitrary<String> names = Arbitraries.oneOf(
+                Arbitraries.of(
+                        "field",
+                        "order",
+                        "limit",
+                        "offset",
+                        "property",
+                        "masterid",
+                        "name",
+                        "active",
+                        "last_active",
+                        "schedulerid",
+                        "enabled",
+                        "master",
+                        "changesourceid",
+                        "bogus",
+                        "",
+                        "__",
+                        "name__"),
+                Arbitraries.strings().ofMaxLength(8));
+        Arbitrary<String> operators = Arbitraries.oneOf(
+                Arbitraries.of("", "__eq", "__ne", "__lt", "__le", "__gt", "__ge", "__contains", "__in", "__notin"),
+                Arbitraries.strings().ofMaxLength(6).map(s -> "__" + s));
+        Arbitrary<String> values = Arbitraries.oneOf(
+                Arbitraries.of(
+                        "",
+                        "1",
+                        "-1",
+                        "0",
+                        "+2",
+                        " 3 ",
+                        "1_0",
+                        "_1",
+                        "99999999999999999999999999",
+                        "1.5",
+                        "1e3",
+                        "true",
+                        "FALSE",
+                        "on",
+                        "No",
+                        "maybe",
+                        "name",
+                        "-name",
+                        "--name",
+                        "-",
+                        "masterid",
+                        "last_active",
+                        "2026-11-28T10:00:00Z",
+                        "2026-11-28T10:00:00.5Z",
+                        "1348971992",
+                        "a",
+                        "B\u00e4r",
+                        "\u0663",
+                        "\ud83d\ude00"),
+                Arbitraries.strings().ofMaxLength(12));
+        return Combinators.combine(names, operators, values, encodings())
+                .as((name, op, value, encoding) -> encoding.encode(name + op) + "=" + encoding.encode(value));
+    }
+
+    private Arbitrary<Encoding> encodings() {
+        return Arbitraries.of(Encoding.values());
+    }
+
+    /** Ways a client may write a value into a query string. */
+    enum Encoding {
+        /** Every byte percent-encoded. */
+        ALL {
+            @Override
+            String encode(String text) {
+                StringBuilder out = new StringBuilder();
+                for (byte b : text.getBytes(StandardCharsets.UTF_8)) {
+                    out.append(String.format("%%%02X", b & 0xff));
+                }
+                return out.toString();
+            }
+        },
+        /** Unreserved characters as they are, spaces as +, the rest percent-encoded. */
+        FORM {
+            @Override
+            String encode(String text) {
+                return java.net.URLEncoder.encode(text, StandardCharsets.UTF_8);
+            }
+        },
+        /** Latin-1 bytes (not UTF-8) percent-encoded, plus a stray % and a raw ; now and then. */
+        BROKEN {
+            @Override
+            String encode(String text) {
+                StringBuilder out = new StringBuilder();
+                for (char c : text.toCharArray()) {
+                    out.append(c < 0x100 ? String.format("%%%02X", (int) c) : "%FF");
+                }
+                return out.append(text.length() % 3 == 0 ? "%" : text.length() % 3 == 1 ? "%zz" : ";")
+                        .toString();
+            }
+        };
+
+        abstract String encode(String text);
+
+        static List<Encoding> all() {
+            return List.of(values());
+        }
+    }
+}
