@@ -245,7 +245,7 @@ final class RunCommand extends DatabaseCommand {
                 master.name());
     }
 
-    /** A daemon logs every lifecycle step; the one-shot commands only warnings (see logback.xml). */
+    /** A daemon logs every lifecycle step; the one-shot commands only warnings (see LogConfigurator). */
     /** A daemon logs every lifecycle step; the one-shot commands only warnings (see LogConfigurator). */
     static void logLifecycle() {
         if (LoggerFactory.getLogger("org.multimaster") instanceof ch.qos.logback.classic.Logger logger) {

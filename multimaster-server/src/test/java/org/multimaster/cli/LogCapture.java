@@ -3,21 +3,18 @@ package org.multimaster.cli;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.joran.JoranConfigurator;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.classic.util.ContextInitializer;
 import ch.qos.logback.core.AppenderBase;
 import ch.qos.logback.core.joran.spi.JoranException;
-import java.net.URL;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import org.slf4j.LoggerFactory;
 
 /**
  * Captures the log lines of the in-process CLI: either as {@code bin/multimaster} shows them (the
- * levels of its {@code logback.xml}), or every event of every logger at every level. {@link #close()}
+ * levels its {@link LogConfigurator} sets), or every event of every logger at every level. {@link #close()}
  * restores the test configuration. Thread-safe; one capture at a time.
  */
 final class LogCapture implements AutoCloseable {
@@ -29,18 +26,13 @@ final class LogCapture implements AutoCloseable {
         this.context = context;
     }
 
-    /** Logging as {@code bin/multimaster} configures it, from its {@code logback.xml}. */
+    /** Logging as {@code bin/multimaster} configures it, by its {@link LogConfigurator}. */
     static LogCapture asConfigured() {
         LoggerContext context = context();
         context.reset();
-        JoranConfigurator configurator = new JoranConfigurator();
+        LogConfigurator configurator = new LogConfigurator();
         configurator.setContext(context);
-        URL config = Objects.requireNonNull(Main.class.getResource("/logback.xml"), "logback.xml");
-        try {
-            configurator.doConfigure(config);
-        } catch (JoranException e) {
-            throw new IllegalStateException("cannot load " + config, e);
-        }
+        configurator.configure(context);
         return attach(context);
     }
 

@@ -107,8 +107,9 @@ class MetricsFailoverIT {
                 .containsEntry("multimaster_heartbeat_consecutive_failures", 0.0)
                 .containsEntry("multimaster_event_stream_clients", 0.0)
                 .containsEntry("hikaricp_connections_max{pool=\"multimaster-api\"}", 2.0)
-                .containsEntry("hikaricp_connections_max{pool=\"multimaster-runtime\"}", 4.0)
-                .containsKey("jvm_memory_used_bytes{area=\"heap\",id=\"G1 Eden Space\"}");
+                .containsEntry("hikaricp_connections_max{pool=\"multimaster-runtime\"}", 4.0);
+        // The JVM's own metrics, whichever collector bin/multimaster chose.
+        assertThat(m.keySet()).anyMatch(key -> key.startsWith("jvm_memory_used_bytes{area=\"heap\""));
         assertThat(m.get("multimaster_heartbeat_seconds_count")).isGreaterThanOrEqualTo(2.0);
         assertThat(m.get("multimaster_heartbeat_seconds_sum")).isPositive();
         assertThat(m.get("multimaster_heartbeat_last_success_seconds"))
