@@ -9,6 +9,7 @@ import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -82,6 +83,7 @@ public final class Bench {
             int threads,
             int rounds,
             int ops,
+            Duration warmUp,
             @Nullable Path python,
             List<String> scenarios,
             Set<Operation> operations,
@@ -97,6 +99,10 @@ public final class Bench {
             positive(threads, "--threads", 1);
             positive(rounds, "--rounds", 1);
             positive(ops, "--ops", 1);
+            Objects.requireNonNull(warmUp, "warmUp");
+            if (warmUp.isNegative()) {
+                throw new IllegalArgumentException("--warm-up " + warmUp + " must not be negative");
+            }
             positive(listingActive, "--listing-active", 1);
             scenarios = List.copyOf(scenarios);
             for (String s : scenarios) {
@@ -193,6 +199,7 @@ public final class Bench {
                                 options.threads(),
                                 options.rounds(),
                                 options.ops(),
+                                options.warmUp().toMillis(),
                                 buildbot != null,
                                 options.scenarios()),
                         List.copyOf(measurements),
@@ -229,7 +236,9 @@ public final class Bench {
         Map<String, Samples> bySide = new LinkedHashMap<>();
         active.forEach(s -> bySide.put(s.name(), new Samples()));
         Random random = new Random(op.ordinal() * 31L + params.hashCode());
-        // Round 0 warms every side up (the JIT, the drivers' statement caches) and is not recorded.
+        warmUpJit(scenario, op, params, workload, active, count, random);
+        // Round 0 warms every side up (the drivers' statement caches, Buildbot's compiled SQL) and is
+        // not recorded.
         for (int round = 0; round <= options.rounds(); round++) {
             Workload.Batch batch = workload.batch(op, round == 0 ? Math.min(count, 20) : count, random);
             for (int k = 0; k < active.size(); k++) {
@@ -260,6 +269,36 @@ public final class Bench {
         return bySide;
     }
 
+    /**
+     * Runs the operation on each side in the JVM (the connector, the floor) for {@code --warm-up},
+     * unrecorded, so that the rounds measure compiled code: a round of a few hundred calls would
+     * otherwise run the connector's longer path largely in the interpreter, and the JIT compiles a
+     * method only after thousands of calls. Buildbot's side runs in CPython, which compiles nothing.
+     */
+    private void warmUpJit(
+            String scenario,
+            Operation op,
+            Map<String, Integer> params,
+            Workload workload,
+            List<Side> sides,
+            int count,
+            Random random)
+            throws Exception {
+        for (Side side : sides) {
+            if (side.name().equals("buildbot")) {
+                continue;
+            }
+            progress.accept(scenario + " " + params + ": " + op.description() + ", JIT warm-up, " + side.name());
+            long until = System.nanoTime() + options.warmUp().toNanos();
+            for (int batches = 0; batches < 200 && System.nanoTime() < until; batches++) {
+                Workload.Batch own = workload.batch(op, count, random).forSide(side.name());
+                workload.prepare(own);
+                side.run(own);
+                workload.reset(op);
+            }
+        }
+    }
+
     private void concurrent(Workload workload, ConnectorSide connector, FloorSide floor, int linkSlots)
             throws Exception {
         int threads = options.threads();
@@ -276,20 +315,25 @@ public final class Bench {
             Map<String, Samples> bySide = new LinkedHashMap<>();
             List<Side> sides = List.of(connector, floor);
             Random random = new Random(op.ordinal());
-            for (int round = 0; round < options.rounds(); round++) {
+            // Round 0 (not recorded) opens the pools' connections and warms the callers' paths up.
+            for (int round = 0; round <= options.rounds(); round++) {
                 // One batch split between the callers: each acts on masters of its own, as real masters do.
                 Workload.Batch batch = workload.batch(op, options.ops() * threads, random);
                 for (int k = 0; k < sides.size(); k++) {
                     Side side = sides.get((k + round) % sides.size());
-                    progress.accept("concurrent, " + threads + " callers: " + op.description() + ", round "
-                            + (round + 1) + "/" + options.rounds() + ", " + side.name());
+                    progress.accept("concurrent, " + threads + " callers: " + op.description() + ", "
+                            + (round == 0 ? "warm-up" : "round " + round + "/" + options.rounds()) + ", "
+                            + side.name());
                     Workload.Batch own = batch.forSide(side.name());
                     workload.prepare(own);
                     long[] wallAndCalls = runConcurrently(side, own, threads);
                     workload.reset(op);
                     long wall = wallAndCalls[0];
                     long[] calls = java.util.Arrays.copyOfRange(wallAndCalls, 1, wallAndCalls.length);
-                    bySide.computeIfAbsent(side.name(), s -> new Samples()).add(calls, wall / (double) calls.length);
+                    if (round > 0) {
+                        bySide.computeIfAbsent(side.name(), s -> new Samples())
+                                .add(calls, wall / (double) calls.length);
+                    }
                 }
             }
             bySide.forEach((side, s) -> measurements.add(s.measurement("concurrent", op, side, threads, params)));

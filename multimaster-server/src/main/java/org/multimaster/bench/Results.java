@@ -26,7 +26,14 @@ public final class Results {
 
     /** The options of the run. */
     public record Settings(
-            int masters, int dead, int threads, int rounds, int ops, boolean buildbot, List<String> scenarios) {}
+            int masters,
+            int dead,
+            int threads,
+            int rounds,
+            int ops,
+            long warmUpMillis,
+            boolean buildbot,
+            List<String> scenarios) {}
 
     /**
      * One side's timings of one operation in one scenario, over every round.

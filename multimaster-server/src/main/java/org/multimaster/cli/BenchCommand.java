@@ -2,6 +2,7 @@ package org.multimaster.cli;
 
 import java.io.Console;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -130,6 +131,15 @@ final class BenchCommand extends DatabaseCommand {
     int listingActive;
 
     @Option(
+            names = "--warm-up",
+            paramLabel = "DURATION",
+            converter = DurationConverter.class,
+            defaultValue = "1s",
+            description = "How long the connector and the floor run each operation, unrecorded, before the"
+                    + " rounds, so that the rounds measure JIT-compiled code. Default: ${DEFAULT-VALUE}.")
+    Duration warmUp;
+
+    @Option(
             names = "--python",
             paramLabel = "PATH",
             defaultValue = "/usr/bin/python3",
@@ -152,6 +162,7 @@ final class BenchCommand extends DatabaseCommand {
                 threads,
                 rounds,
                 this.ops,
+                warmUp,
                 noBuildbot ? null : python,
                 chosen,
                 ops,

@@ -131,8 +131,9 @@ final class ClusterWatcher implements AutoCloseable {
     }
 
     /**
-     * The database's clock minus this host's, in seconds (whole-second readings), measured every
-     * 30 s; NaN before the first measurement.
+     * The database's clock minus this host's, in seconds with millisecond resolution (the host's
+     * time taken halfway through the database's answer), measured every 30 s; NaN before the first
+     * measurement.
      */
     double skewSeconds() {
         return skewSeconds;
@@ -145,8 +146,12 @@ final class ClusterWatcher implements AutoCloseable {
             return;
         }
         skewMeasuredAt = now;
+        Instant hostBefore = clock.instant();
         Instant database = db.databaseNow().get(Math.max(1, poll.toMillis() * 5), TimeUnit.MILLISECONDS);
-        skewSeconds = Duration.between(clock.instant(), database).toSeconds();
+        Duration roundTrip = Duration.ofNanos(System.nanoTime() - now);
+        skewSeconds = Duration.between(hostBefore.plus(roundTrip.dividedBy(2)), database)
+                        .toMillis()
+                / 1000.0;
     }
 
     /** The poll interval. */

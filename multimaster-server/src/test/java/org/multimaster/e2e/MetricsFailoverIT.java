@@ -114,7 +114,8 @@ class MetricsFailoverIT {
         assertThat(m.get("multimaster_heartbeat_seconds_sum")).isPositive();
         assertThat(m.get("multimaster_heartbeat_last_success_seconds"))
                 .isCloseTo(System.currentTimeMillis() / 1000.0, org.assertj.core.data.Offset.offset(5.0));
-        assertThat(Math.abs(m.get("multimaster_clock_skew_seconds"))).isLessThanOrEqualTo(2.0);
+        // The database runs on this host's clock: the skew is measured in milliseconds, not as "-1 s".
+        assertThat(Math.abs(m.get("multimaster_clock_skew_seconds"))).isLessThan(0.25);
 
         HttpResponse<String> health = get(port, "/healthz");
         assertThat(health.statusCode()).as(health.body()).isEqualTo(200);
