@@ -54,12 +54,16 @@ cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 
 # bin/multimaster execs the JVM, so these pids are the JVMs'.
 # CPU per heartbeat: heartbeat every second; count CPU from 10 s after the start, for 60 s.
-"$mm" run --db "sqlite:///$work/cpu.sqlite" --name cpu --heartbeat 1s --expire 5s >/dev/null 2>"$work/cpu.log" &
+# Two daemons run at once: only the idle one serves HTTP (on the default port), as a daemon does by default.
+"$mm" run --db "sqlite:///$work/cpu.sqlite" --name cpu --heartbeat 1s --expire 5s --no-http >/dev/null 2>"$work/cpu.log" &
 cpu_pid=$!; pids+=("$cpu_pid")
 # Idle resident memory: the default heartbeat (60 s), measured after $idle seconds.
 "$mm" run --db "sqlite:///$work/idle.sqlite" --name idle >/dev/null 2>"$work/idle.log" &
 idle_pid=$!; pids+=("$idle_pid")
 sleep 10
+for pid in "$cpu_pid" "$idle_pid"; do
+  kill -0 "$pid" 2>/dev/null || { cat "$work/cpu.log" "$work/idle.log" >&2; exit 1; }
+done
 c0=$(cpu_ticks "$cpu_pid")
 sleep 60
 c1=$(cpu_ticks "$cpu_pid")

@@ -14,7 +14,7 @@ import picocli.CommandLine.ParentCommand;
 /**
  * The base of every subcommand that works on a database: the common options, opening the
  * database, and printing. A new subcommand extends it, implements {@link #execute()} and is listed
- * in {@link MultimasterCommand}'s {@code subcommands}.
+ * in {@link MultimasterCommand#COMMANDS}.
  *
  * <p>Not thread-safe; picocli creates one instance per run.
  */

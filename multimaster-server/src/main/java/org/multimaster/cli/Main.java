@@ -4,12 +4,14 @@ import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.Charset;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import org.multimaster.db.MultimasterException;
 import org.multimaster.db.UnsupportedDatabaseException;
 import picocli.CommandLine;
+import picocli.CommandLine.Command;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.UnmatchedArgumentException;
 
@@ -68,6 +70,9 @@ public final class Main {
         }
         Secrets secrets = new Secrets(args, environment.get(DatabaseOptions.DB_ENV));
         CommandLine commandLine = new CommandLine(new MultimasterCommand(environment));
+        for (Class<?> command : commandsFor(args)) {
+            commandLine.addSubcommand(command);
+        }
         commandLine
                 .setOut(out)
                 .setErr(err)
@@ -79,6 +84,31 @@ public final class Main {
         out.flush();
         err.flush();
         return code;
+    }
+
+    /**
+     * The subcommands to build for {@code args}: the one named by the first argument that is not a
+     * global option, or every one (for the top-level help, and to suggest a name for a mistyped one).
+     */
+    static List<Class<?>> commandsFor(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (arg.equals("--db")) {
+                i++;
+            } else if (arg.startsWith("-")) {
+                if (!arg.startsWith("--db=") && !arg.equals("--json")) {
+                    break;
+                }
+            } else {
+                for (Class<?> command : MultimasterCommand.COMMANDS) {
+                    if (command.getAnnotation(Command.class).name().equals(arg)) {
+                        return List.of(command);
+                    }
+                }
+                break;
+            }
+        }
+        return MultimasterCommand.COMMANDS;
     }
 
     private static int handleUsageError(ParameterException e, Secrets secrets) {

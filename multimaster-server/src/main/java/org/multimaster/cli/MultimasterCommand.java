@@ -1,5 +1,6 @@
 package org.multimaster.cli;
 
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
@@ -21,7 +22,19 @@ import picocli.CommandLine.Spec;
             "Run a build master, and inspect and administer the build masters that share a Buildbot database.",
         },
         synopsisSubcommandLabel = "COMMAND",
-        subcommands = {
+        footer = {
+            "",
+            "Every command takes --db URL, --json and --help, before or after its name.",
+            "Exit codes: 0 success, 1 master not found, 2 bad usage or input, 3 database error.",
+        })
+final class MultimasterCommand implements Callable<Integer> {
+
+    /**
+     * The subcommands, in the order the help lists them. {@link Main} adds only the one a command
+     * line names (all of them when it names none it knows): picocli builds a command's model by
+     * reflection, which costs a one-shot command more than its own work.
+     */
+    static final List<Class<?>> COMMANDS = List.of(
             RunCommand.class,
             ServeCommand.class,
             FindCommand.class,
@@ -33,14 +46,7 @@ import picocli.CommandLine.Spec;
             ExpireCommand.class,
             PruneCommand.class,
             UpgradeCommand.class,
-            BenchCommand.class,
-        },
-        footer = {
-            "",
-            "Every command takes --db URL, --json and --help, before or after its name.",
-            "Exit codes: 0 success, 1 master not found, 2 bad usage or input, 3 database error.",
-        })
-final class MultimasterCommand implements Callable<Integer> {
+            BenchCommand.class);
 
     private final Map<String, String> environment;
 

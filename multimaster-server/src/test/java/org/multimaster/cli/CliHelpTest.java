@@ -15,6 +15,21 @@ class CliHelpTest {
     private final Cli cli = Cli.withoutEnvironment();
 
     @Test
+    void shouldBuildOnlyTheCommandThatTheLineNamesAfterItsGlobalOptions() {
+        assertThat(Main.commandsFor(new String[] {"list", "--db", "sqlite:///x"}))
+                .containsExactly(ListCommand.class);
+        assertThat(Main.commandsFor(new String[] {"--db", "run", "--json", "find", "a"}))
+                .containsExactly(FindCommand.class);
+        assertThat(Main.commandsFor(new String[] {"--db=sqlite:///x", "--json", "status"}))
+                .containsExactly(StatusCommand.class);
+        // Top-level help, a mistyped command (for its suggestions) or no command: every command.
+        assertThat(Main.commandsFor(new String[] {"--help"})).isEqualTo(MultimasterCommand.COMMANDS);
+        assertThat(Main.commandsFor(new String[] {"lst"})).isEqualTo(MultimasterCommand.COMMANDS);
+        assertThat(Main.commandsFor(new String[] {})).isEqualTo(MultimasterCommand.COMMANDS);
+        assertThat(MultimasterCommand.COMMANDS).hasSize(12);
+    }
+
+    @Test
     void shouldPrintTopHelp() {
         assertHelp("", """
 Usage: multimaster [-h] [--json] [--db=URL] COMMAND
