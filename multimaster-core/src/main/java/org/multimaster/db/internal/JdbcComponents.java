@@ -100,7 +100,7 @@ final class JdbcComponents {
         NamedRows.requireName(name, label, dialect);
         return sql.autoCommit(
                 "register " + label + " " + NamedRows.quoted(name),
-                connection -> NamedRows.findOrInsert(connection, dialect, table, name, "", "", (insert, index) -> {}));
+                connection -> NamedRows.findOrInsert(connection, table, name, "", "", (insert, index) -> {}));
     }
 
     CompletableFuture<Void> setMaster(long componentId, @Nullable Long masterId) {

@@ -23,8 +23,7 @@ import org.multimaster.db.ResultSpec;
  * {@link MastersConnector} over JDBC, on Buildbot's {@code masters} table.
  *
  * <p>Registration ({@link #findMasterId}) is {@link NamedRows#findOrInsert}, shared with schedulers
- * and change sources; a new master is inserted inactive with {@code last_active} = now. One round
- * trip on PostgreSQL, known name or new; elsewhere a lookup, then the insert for a new name.
+ * and change sources; a new master is inserted inactive with {@code last_active} = now.
  *
  * <p>Check-in and activation ({@code setMasterState(id, true)}), with auto-commit, in as few round
  * trips as the database allows, each {@code UPDATE} atomic on its row:
@@ -175,7 +174,6 @@ final class JdbcMastersConnector implements MastersConnector {
                 "register master " + NamedRows.quoted(name),
                 connection -> NamedRows.findOrInsert(
                         connection,
-                        dialect,
                         "masters",
                         name,
                         ", active, last_active",

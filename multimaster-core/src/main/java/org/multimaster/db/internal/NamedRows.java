@@ -21,12 +21,6 @@ import org.multimaster.db.MultimasterException;
  * </ol>
  *
  * Runs with auto-commit, so the second lookup sees the winner's committed row on every database.
- *
- * <p>On PostgreSQL steps 1 and 2 are one statement, one round trip for a known name and for a new
- * one: a lookup and an {@code INSERT … WHERE NOT EXISTS (the lookup) ON CONFLICT DO NOTHING
- * RETURNING id} in one {@code WITH}. A known name inserts nothing (and takes no sequence value); a
- * name registered concurrently makes the insert wait for the other transaction and then do nothing,
- * and the statement returns no row: step 3, in a statement of its own, reads the winner's row.
  */
 final class NamedRows {
 
@@ -69,18 +63,9 @@ final class NamedRows {
      * @param extraValues their placeholders, e.g. {@code ", 0, ?"}
      */
     static long findOrInsert(
-            Connection connection,
-            Dialect dialect,
-            String table,
-            String name,
-            String extraColumns,
-            String extraValues,
-            Binder extra)
+            Connection connection, String table, String name, String extraColumns, String extraValues, Binder extra)
             throws SQLException {
         String hash = NameHash.of(name);
-        if (dialect.hasDataModifyingCtes()) {
-            return findOrInsertInOneStatement(connection, table, name, hash, extraColumns, extraValues, extra);
-        }
         Long id = selectId(connection, table, hash);
         if (id != null) {
             return id;
@@ -113,38 +98,6 @@ final class NamedRows {
             throw new MultimasterException(table + " row '" + name + "' was inserted but cannot be read back");
         }
         return inserted;
-    }
-
-    private static long findOrInsertInOneStatement(
-            Connection connection,
-            String table,
-            String name,
-            String hash,
-            String extraColumns,
-            String extraValues,
-            Binder extra)
-            throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement("WITH found AS (SELECT id FROM " + table
-                + " WHERE name_hash = ?), added AS (INSERT INTO " + table + " (name, name_hash" + extraColumns
-                + ") SELECT ?, ?" + extraValues + " WHERE NOT EXISTS (SELECT 1 FROM found)"
-                + " ON CONFLICT DO NOTHING RETURNING id)"
-                + " SELECT id FROM found UNION ALL SELECT id FROM added")) {
-            statement.setString(1, hash);
-            statement.setString(2, name);
-            statement.setString(3, hash);
-            extra.bind(statement, 4);
-            try (ResultSet rs = statement.executeQuery()) {
-                if (rs.next()) {
-                    return rs.getLong(1);
-                }
-            }
-        }
-        // Another thread or process registered the same name while this statement ran.
-        Long winner = selectId(connection, table, hash);
-        if (winner == null) {
-            throw new MultimasterException(table + " row " + quoted(name) + " was neither found nor inserted");
-        }
-        return winner;
     }
 
     private static @Nullable Long selectId(Connection connection, String table, String hash) throws SQLException {

@@ -60,7 +60,7 @@ abstract class AbstractRoundTripsTest {
     /**
      * The budget of this backend: what differs between databases is the state changes; every other
      * operation is one statement and one round trip, except a registration (a lookup, then the
-     * insert, unless the backend does both in one statement) and pruning (one query in a transaction).
+     * insert) and pruning (one query in a transaction).
      */
     static Map<String, Cost> budget(Cost activate, Cost deactivateWinning, Cost deactivateInactive, Cost missing) {
         Map<String, Cost> budget = new LinkedHashMap<>();
