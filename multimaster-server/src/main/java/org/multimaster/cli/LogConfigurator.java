@@ -3,17 +3,12 @@ package org.multimaster.cli;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.Configurator;
 import ch.qos.logback.classic.spi.ConfiguratorRank;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
-import ch.qos.logback.core.CoreConstants;
-import ch.qos.logback.core.pattern.DynamicConverter;
+import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import ch.qos.logback.core.spi.ContextAwareBase;
-import java.util.HashMap;
-import java.util.Map;
-import java.util.function.Supplier;
 
 /**
  * The executable's logging, set up in code rather than parsed from XML: parsing a configuration
@@ -36,10 +31,12 @@ public final class LogConfigurator extends ContextAwareBase implements Configura
             return ExecutionStatus.INVOKE_NEXT_IF_ANY;
         }
         // A warning is one line; its stack trace is printed for errors, or with the logger at debug.
-        converters(context).put("traceAtDebug", TraceAtDebug::new);
-        PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+        LogLayout layout = new LogLayout();
+        layout.setContext(context);
+        layout.start();
+        LayoutWrappingEncoder<ILoggingEvent> encoder = new LayoutWrappingEncoder<>();
         encoder.setContext(context);
-        encoder.setPattern("%d{HH:mm:ss.SSS} %-5level %logger{36} - %msg%n%traceAtDebug");
+        encoder.setLayout(layout);
         encoder.start();
         ConsoleAppender<ILoggingEvent> stderr = new ConsoleAppender<>();
         stderr.setContext(context);
@@ -64,16 +61,5 @@ public final class LogConfigurator extends ContextAwareBase implements Configura
         // Operator commands print their results on stdout; only 'run' raises this to INFO (RunCommand).
         context.getLogger("org.multimaster").setLevel(Level.WARN);
         return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
-    }
-
-    /** The context's registry of extra pattern conversion words, made on first use. */
-    @SuppressWarnings("unchecked")
-    private static Map<String, Supplier<DynamicConverter<?>>> converters(LoggerContext context) {
-        Object registry = context.getObject(CoreConstants.PATTERN_RULE_REGISTRY_FOR_SUPPLIERS);
-        if (registry == null) {
-            registry = new HashMap<String, Supplier<DynamicConverter<?>>>();
-            context.putObject(CoreConstants.PATTERN_RULE_REGISTRY_FOR_SUPPLIERS, registry);
-        }
-        return (Map<String, Supplier<DynamicConverter<?>>>) registry;
     }
 }

@@ -36,6 +36,7 @@ public final class Main {
      * @param args the command-line arguments
      */
     public static void main(String[] args) {
+        WarmUp.start();
         Charset charset = Charset.defaultCharset();
         PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, charset), true);
         PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, charset), true);
@@ -80,6 +81,8 @@ public final class Main {
                 .setExpandAtFiles(false)
                 .setParameterExceptionHandler((e, given) -> handleUsageError(e, secrets))
                 .setExecutionExceptionHandler((e, command, parsed) -> handleFailure(e, command, secrets));
+        // Nothing may log before logging is set up: SLF4J would replay it with a warning of its own.
+        WarmUp.awaitLogging();
         int code = commandLine.execute(args);
         out.flush();
         err.flush();

@@ -246,7 +246,6 @@ final class RunCommand extends DatabaseCommand {
     }
 
     /** A daemon logs every lifecycle step; the one-shot commands only warnings (see LogConfigurator). */
-    /** A daemon logs every lifecycle step; the one-shot commands only warnings (see LogConfigurator). */
     static void logLifecycle() {
         if (LoggerFactory.getLogger("org.multimaster") instanceof ch.qos.logback.classic.Logger logger) {
             logger.setLevel(ch.qos.logback.classic.Level.INFO);

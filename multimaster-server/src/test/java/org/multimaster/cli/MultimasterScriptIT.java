@@ -52,13 +52,19 @@ class MultimasterScriptIT {
      * argument that a Java string cannot hold, in the given locale ({@code LC_ALL}).
      */
     private Run multimasterInShell(String locale, String arguments) throws IOException, InterruptedException {
+        return multimasterInShell(Map.of("LC_ALL", locale), arguments);
+    }
+
+    /** As above, with only the given locale variables set (no LC_ALL, LC_CTYPE or LANG otherwise). */
+    private Run multimasterInShell(Map<String, String> locale, String arguments)
+            throws IOException, InterruptedException {
         return execute(
                 List.of(
                         "sh",
                         "-c",
                         "exec \"$0\" " + arguments,
                         ROOT.resolve("bin/multimaster").toString()),
-                Map.of("LC_ALL", locale));
+                locale);
     }
 
     private Run execute(List<String> command, Map<String, String> environment)
@@ -71,6 +77,9 @@ class MultimasterScriptIT {
                 .redirectError(err.toFile());
         builder.environment().remove("MULTIMASTER_DB");
         builder.environment().remove("MULTIMASTER_JAVA_OPTS");
+        if (environment.keySet().stream().anyMatch(name -> name.startsWith("LC_") || name.equals("LANG"))) {
+            builder.environment().keySet().removeIf(name -> name.startsWith("LC_") || name.equals("LANG"));
+        }
         builder.environment().putAll(environment);
         Process process = builder.start();
         assertThat(process.waitFor(120, TimeUnit.SECONDS))
@@ -146,6 +155,26 @@ class MultimasterScriptIT {
                 .contains("\"masterid\":1,\"name\":\"hallo-\\u4e2d\\u56fd\"")
                 .contains("\"masterid\":2,\"name\":\"hallo-\\u65e5\\u672c\"");
         assertThat(multimasterInShell("C", "show 2").out()).contains("name:        hallo-\u65e5\u672c\n");
+    }
+
+    /**
+     * bin/multimaster tells an ASCII locale by its name where it can (unset, C, POSIX), and asks
+     * {@code locale charmap} otherwise: a UTF-8 locale that is not installed is ASCII to Java too.
+     */
+    @Test
+    void shouldKeepNonAsciiNamesApartWhateverLocaleTheEnvironmentNames() throws Exception {
+        List<Map<String, String>> locales = List.of(
+                Map.of("LC_UNUSED", "none of LC_ALL, LC_CTYPE and LANG"),
+                Map.of("LANG", "POSIX"),
+                Map.of("LANG", "C.UTF-8", "LC_CTYPE", "C"),
+                Map.of("LANG", "xx_XX.UTF-8"),
+                Map.of("LC_ALL", "C.utf8"));
+        String china = "find \"$(printf 'hallo-\\344\\270\\255\\345\\233\\275')\"";
+        String japan = "find \"$(printf 'hallo-\\346\\227\\245\\346\\234\\254')\"";
+        for (Map<String, String> locale : locales) {
+            assertThat(multimasterInShell(locale, china)).as("%s", locale).isEqualTo(new Run(0, "1\n", ""));
+            assertThat(multimasterInShell(locale, japan)).as("%s", locale).isEqualTo(new Run(0, "2\n", ""));
+        }
     }
 
     @Test

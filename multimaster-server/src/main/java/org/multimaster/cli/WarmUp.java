@@ -1,0 +1,92 @@
+package org.multimaster.cli;
+
+import java.sql.DriverManager;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Does, on a second thread while picocli builds and parses the command line, the slowest parts of
+ * what nearly every command does next: setting up logging, loading the JDBC drivers and SQLite's
+ * native library, making SQLite's connection settings (their date formats load the JDK's locale
+ * data) and initialising the pool's classes. Together they were about 40% of {@code list}'s start (async-profiler, wall
+ * clock), and the parsing leaves the second core idle.
+ *
+ * <p>Class initialisation is thread-safe: a command that needs one of these classes first waits for
+ * the warm-up's work instead of doing it again. Logging is the exception: while SLF4J is being set
+ * up, a logger obtained on another thread is a stand-in whose calls SLF4J replays later with a
+ * warning, so the command waits for it ({@link #awaitLogging}) before it runs. A failure here is
+ * ignored; the command meets it again where it can report it.
+ *
+ * <p>Thread-safe. Started once, by {@link Main#main}; tests that call {@link Main#run} start none,
+ * and {@link #awaitLogging} then returns at once.
+ */
+final class WarmUp {
+
+    /**
+     * The pool's classes a command waits for on its way to the database, down to the stand-in it
+     * makes for a closed connection (a dynamic proxy).
+     */
+    private static final List<String> CLASSES = List.of(
+            "com.zaxxer.hikari.HikariConfig",
+            "com.zaxxer.hikari.pool.HikariPool",
+            "com.zaxxer.hikari.pool.ProxyConnection$ClosedConnection");
+
+    /** Counted down once logging is set up (or failed to be); null until {@link #start}. */
+    private static volatile @Nullable CountDownLatch loggingReady;
+
+    private WarmUp() {}
+
+    /** Starts the warm-up on a daemon thread, which the JVM does not wait for at exit. */
+    static void start() {
+        CountDownLatch latch = new CountDownLatch(1);
+        loggingReady = latch;
+        Thread thread = new Thread(() -> run(latch), "multimaster-warm-up");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** Waits until the warm-up has set logging up, if a warm-up was started. */
+    static void awaitLogging() {
+        CountDownLatch latch = loggingReady;
+        if (latch == null) {
+            return;
+        }
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void run(CountDownLatch latch) {
+        try {
+            LoggerFactory.getILoggerFactory();
+        } catch (RuntimeException | LinkageError e) {
+            // The command meets it again where it can report it.
+        } finally {
+            latch.countDown();
+        }
+        try {
+            // The pool looks its driver up in DriverManager, which loads every driver on the class path
+            // on first use, and names each connection with a random UUID, whose SecureRandom is slow
+            // to seed.
+            DriverManager.getDrivers();
+            UUID.randomUUID();
+            ClassLoader loader = WarmUp.class.getClassLoader();
+            Class.forName("org.sqlite.SQLiteJDBCLoader", true, loader)
+                    .getMethod("initialize")
+                    .invoke(null);
+            Class.forName("org.sqlite.SQLiteConfig", true, loader)
+                    .getConstructor()
+                    .newInstance();
+            for (String name : CLASSES) {
+                Class.forName(name, true, loader);
+            }
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            // As above: a driver that cannot load is reported by the command that needs it.
+        }
+    }
+}
