@@ -26,9 +26,9 @@ db="sqlite:///$work/list.sqlite"
 "$mm" upgrade --db "$db" >/dev/null
 for i in $(seq 1 20); do "$mm" find "footprint-$i" --db "$db" >/dev/null; done
 
-hyperfine -N --warmup 2 --runs 10 --export-json "$work/plain.json" "java -jar $jar list --db $db" >&2
-MULTIMASTER_CDS=off hyperfine -N --warmup 2 --runs 10 --export-json "$work/c1.json" "$mm list --db $db" >&2
-hyperfine -N --warmup 2 --runs 10 --export-json "$work/cds.json" "$mm list --db $db" >&2
+hyperfine -N --warmup 3 --runs 20 --export-json "$work/plain.json" "java -jar $jar list --db $db" >&2
+MULTIMASTER_CDS=off hyperfine -N --warmup 3 --runs 20 --export-json "$work/c1.json" "$mm list --db $db" >&2
+hyperfine -N --warmup 3 --runs 20 --export-json "$work/cds.json" "$mm list --db $db" >&2
 
 # Start to first check-in: from the launch until the log says the master started (it logs that
 # right after its first check-in), five times.

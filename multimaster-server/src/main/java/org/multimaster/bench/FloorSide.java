@@ -104,17 +104,20 @@ final class FloorSide implements Side {
                 case DEACTIVATE -> deactivate(c, id);
                 case GET_MASTER -> query(c, "SELECT " + COLUMNS + " FROM masters WHERE id = ?", id);
                 case GET_MASTERS -> query(c, "SELECT " + COLUMNS + " FROM masters ORDER BY id");
+                // The page and its total in one statement, the total counted in a scalar subquery so
+                // that the page can stop after 50 rows of an index.
                 case PAGE_ACTIVE ->
                     query(
                             c,
-                            "SELECT " + COLUMNS + ", COUNT(*) OVER () FROM masters WHERE active = ?"
-                                    + " ORDER BY last_active DESC, id LIMIT 50",
+                            "SELECT " + COLUMNS + ", (SELECT COUNT(*) FROM masters WHERE active = ?) FROM masters"
+                                    + " WHERE active = ? ORDER BY last_active DESC, id LIMIT 50",
+                            1,
                             1);
                 case PAGE_BY_NAME ->
                     query(
                             c,
-                            "SELECT " + COLUMNS + ", COUNT(*) OVER () FROM masters ORDER BY " + binaryName()
-                                    + ", id LIMIT 50");
+                            "SELECT " + COLUMNS + ", (SELECT COUNT(*) FROM masters) FROM masters ORDER BY "
+                                    + binaryName() + ", id LIMIT 50");
                 case LONG_AGO -> update(c, "UPDATE masters SET active = 1, last_active = 0");
                 case SWEEP ->
                     query(

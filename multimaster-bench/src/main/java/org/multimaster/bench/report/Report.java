@@ -344,7 +344,7 @@ public final class Report {
                 + " Buildbot ms | × Buildbot |\n|---|---|---|---|---|---|---|\n");
         for (JsonNode run : runs) {
             String db = db(run);
-            Map<Integer, Double> ourActivePage = new TreeMap<>();
+            Map<Operation, Map<Integer, Double>> ourPages = new TreeMap<>();
             for (JsonNode m : run.get("measurements")) {
                 if (!m.get("scenario").asText().equals("listing")
                         || !m.get("side").asText().equals("multimaster")) {
@@ -376,17 +376,29 @@ public final class Report {
                                 .add(new Point(n, medianMicros(s) / 1000));
                     }
                 }
-                if (op == Operation.PAGE_ACTIVE) {
-                    ourActivePage.put(n, medianMicros(m));
-                    if (n >= 100_000 && !db.equals("MariaDB")) {
-                        target("page of 50 at 100,000 masters ≥ 100× faster than Buildbot", db, x, 100, true);
-                    }
+                // Every page query is held to the targets: the filtered page is the example,
+                // and the unfiltered one ordered by name is what a list sorted by name asks for.
+                ourPages.computeIfAbsent(op, k -> new TreeMap<>()).put(n, medianMicros(m));
+                if (n >= 100_000 && !db.equals("MariaDB")) {
+                    target(
+                            "page of 50 at 100,000 masters ≥ 100× faster than Buildbot",
+                            db + ", " + op.description(),
+                            x,
+                            100,
+                            true);
                 }
             }
-            Double at10k = ourActivePage.get(10_000);
-            Double at100k = ourActivePage.get(100_000);
-            if (at10k != null && at100k != null) {
-                target("page of 50 at 100,000 masters ≤ 2× its cost at 10,000", db, at100k / at10k, 2, false);
+            for (var page : ourPages.entrySet()) {
+                Double at10k = page.getValue().get(10_000);
+                Double at100k = page.getValue().get(100_000);
+                if (at10k != null && at100k != null) {
+                    target(
+                            "page of 50 at 100,000 masters ≤ 2× its cost at 10,000",
+                            db + ", " + page.getKey().description(),
+                            at100k / at10k,
+                            2,
+                            false);
+                }
             }
         }
         md.append("\n![a page of 50 against the number of masters](listing.png)\n\n");

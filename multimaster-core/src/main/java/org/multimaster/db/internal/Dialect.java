@@ -24,6 +24,12 @@ abstract class Dialect {
     abstract String migrationLocation();
 
     /**
+     * The version of the last migration in {@link #migrationLocation()}: a schema whose history
+     * records it is current.
+     */
+    abstract String latestMigration();
+
+    /**
      * Starts a write transaction on a pooled connection that is in auto-commit mode. When it throws,
      * no transaction is open and the connection is as it was.
      */
@@ -102,6 +108,11 @@ abstract class Dialect {
             return "classpath:org/multimaster/db/migration/sqlite";
         }
 
+        @Override
+        String latestMigration() {
+            return "3";
+        }
+
         // sqlite-jdbc cannot be left to manage transactions: its setAutoCommit(false) marks the
         // connection manual-commit before it runs BEGIN, so a BEGIN that fails (SQLITE_BUSY after the
         // busy timeout) leaves the pooled connection marked so without a transaction, and the next
@@ -171,6 +182,11 @@ abstract class Dialect {
         }
 
         @Override
+        String latestMigration() {
+            return "3";
+        }
+
+        @Override
         Optional<String> checkInReturningPreviousState(String now) {
             // RETURNING shows the new row; the joined subquery shows the old one. Its FOR UPDATE is what
             // keeps exactly-once: in READ COMMITTED a second caller waits for the first one's row lock
@@ -212,6 +228,11 @@ abstract class Dialect {
         @Override
         String migrationLocation() {
             return "classpath:org/multimaster/db/migration/mysql";
+        }
+
+        @Override
+        String latestMigration() {
+            return "2";
         }
 
         @Override

@@ -36,13 +36,6 @@ final class Schema {
 
     static final String HISTORY_TABLE = "flyway_schema_history";
 
-    /**
-     * The version of the last migration (the same for every database); a schema whose history
-     * shows it applied is current, and Flyway, which takes a lock even when it has nothing to do, is
-     * not run at all. A test checks it against the migration files.
-     */
-    static final String LATEST_VERSION = "2";
-
     private final Set<String> tables;
     private final boolean buildbot;
 
@@ -64,7 +57,7 @@ final class Schema {
                 && (!tables.contains(HISTORY_TABLE)
                         || tables.contains("alembic_version")
                         || tables.contains("migrate_version"));
-        if (!buildbot && migrationPool != null && !isCurrent(dataSource, tables)) {
+        if (!buildbot && migrationPool != null && !isCurrent(dataSource, dialect, tables)) {
             try (HikariDataSource pool = migrationPool.get()) {
                 migrate(pool, dialect, url);
             }
@@ -87,10 +80,12 @@ final class Schema {
     }
 
     /**
-     * Whether multimaster's schema is at {@link #LATEST_VERSION}, read with plain queries: Flyway
-     * would run its checks in a write transaction, which a locked SQLite file refuses.
+     * Whether multimaster's schema is at the dialect's {@link Dialect#latestMigration() last
+     * migration}, read with plain queries: Flyway takes a lock even when it has nothing to do, and
+     * would run its checks in a write transaction, which a locked SQLite file refuses. A test checks
+     * each dialect's version against its migration files.
      */
-    private static boolean isCurrent(DataSource dataSource, Set<String> tables) throws SQLException {
+    private static boolean isCurrent(DataSource dataSource, Dialect dialect, Set<String> tables) throws SQLException {
         if (!tables.contains(HISTORY_TABLE) || !tables.contains("masters")) {
             return false;
         }
@@ -98,7 +93,7 @@ final class Schema {
                 Statement statement = connection.createStatement();
                 ResultSet rs = statement.executeQuery("SELECT version, success FROM " + HISTORY_TABLE)) {
             while (rs.next()) {
-                if (LATEST_VERSION.equals(rs.getString(1)) && rs.getBoolean(2)) {
+                if (dialect.latestMigration().equals(rs.getString(1)) && rs.getBoolean(2)) {
                     return true;
                 }
             }

