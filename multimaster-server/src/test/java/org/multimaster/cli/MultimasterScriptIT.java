@@ -158,6 +158,23 @@ class MultimasterScriptIT {
     }
 
     /**
+     * picocli's classes are compiled for Java 5, which JDK 17's dynamic class-data archive leaves out;
+     * the static archive bin/multimaster makes holds them, so a command loads them from it.
+     */
+    @Test
+    void shouldLoadPicocliFromTheClassDataArchive() throws Exception {
+        Path log = workDir.resolve("class-load.log");
+
+        Run run = execute(
+                List.of(ROOT.resolve("bin/multimaster").toString(), "--help"),
+                Map.of("MULTIMASTER_JAVA_OPTS", "-Xlog:class+load=info:file=" + log));
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(Files.readAllLines(log))
+                .anySatisfy(line -> assertThat(line).contains(" picocli.CommandLine source: shared objects file"));
+    }
+
+    /**
      * bin/multimaster tells an ASCII locale by its name where it can (unset, C, POSIX), and asks
      * {@code locale charmap} otherwise: a UTF-8 locale that is not installed is ASCII to Java too.
      */

@@ -1,0 +1,92 @@
+package org.multimaster.bench.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code Report} on the measured SQLite run kept in {@code docs/performance/data}. */
+class ReportTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Path SQLITE_RUN = Path.of("../docs/performance/data/bench-sqlite.json");
+    private static final Path FOOTPRINT = Path.of("../docs/performance/data/footprint.json");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldShowTheListingOfALaterRunInPlaceOfTheEarlierOnesAndListBothRuns() throws IOException {
+        JsonNode earlier = JSON.readTree(Files.readString(SQLITE_RUN));
+        // The later run: the earlier run's listing scenario only, every call taking 4,242 ms.
+        ObjectNode later = earlier.deepCopy();
+        ((ObjectNode) later.get("environment")).put("date", "2030-01-01T00:00:00Z");
+        for (String array : new String[] {"measurements", "ratios"}) {
+            ArrayNode listing = JSON.createArrayNode();
+            later.get(array).forEach(m -> {
+                if (m.get("scenario").asText().equals("listing")) {
+                    listing.add(m);
+                }
+            });
+            later.set(array, listing);
+        }
+        later.get("measurements").forEach(m -> {
+            ArrayNode calls = JSON.createArrayNode();
+            m.get("perCallMicros").forEach(v -> calls.add(4_242_000.0));
+            ((ObjectNode) m).set("perCallMicros", calls);
+        });
+        Path laterFile = dir.resolve("later.json");
+        Files.writeString(laterFile, JSON.writeValueAsString(later));
+
+        Report.main(new String[] {
+            "--out",
+            dir.toString(),
+            SQLITE_RUN.toString(),
+            "--replaces",
+            laterFile.toString(),
+            "--footprint",
+            FOOTPRINT.toString()
+        });
+
+        String results = Files.readString(dir.resolve("results.md"));
+        String listing = section(results, "### Listing at scale");
+        assertThat(listing).contains("| SQLite | 10000 (1000 active) | 4,242 | 4,242 | 4,242 |");
+        assertThat(listing.lines().filter(line -> line.contains("| SQLite |")))
+                .allMatch(line -> line.contains("4,242"));
+        assertThat(section(results, "### Each method, one caller"))
+                .as("the other scenarios stay the earlier run's")
+                .doesNotContain("4,242");
+        assertThat(section(results, "### Targets"))
+                .containsPattern("\\| `bin/multimaster list` ≤ 0\\.35 s \\| [^|]+ \\| \\d\\.\\d\\d s \\|")
+                .contains("| still checking in after 600 s |");
+        assertThat(section(results, "### Machine and databases"))
+                .contains("| SQLite |")
+                .contains("| SQLite, listing re-run |")
+                .contains("2030-01-01T00:00:00Z");
+    }
+
+    @Test
+    void shouldRefuseARerunOfADatabaseThatHasNoEarlierRun() throws IOException {
+        Path file = dir.resolve("later.json");
+        Files.writeString(file, Files.readString(SQLITE_RUN));
+
+        assertThatThrownBy(() -> Report.main(new String[] {"--out", dir.toString(), "--replaces", file.toString()}))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("no earlier run on SQLite");
+    }
+
+    private static String section(String markdown, String heading) {
+        int start = markdown.indexOf(heading);
+        assertThat(start).as(heading).isNotNegative();
+        int end = markdown.indexOf("\n### ", start + heading.length());
+        return end < 0 ? markdown.substring(start) : markdown.substring(start, end);
+    }
+}
