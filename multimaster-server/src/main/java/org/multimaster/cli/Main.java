@@ -36,7 +36,7 @@ public final class Main {
      * @param args the command-line arguments
      */
     public static void main(String[] args) {
-        WarmUp.start();
+        WarmUp.start(args, System.getenv());
         Charset charset = Charset.defaultCharset();
         PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, charset), true);
         PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, charset), true);

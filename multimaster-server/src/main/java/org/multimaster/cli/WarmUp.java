@@ -2,17 +2,20 @@ package org.multimaster.cli;
 
 import java.sql.DriverManager;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import org.jspecify.annotations.Nullable;
+import org.multimaster.db.DatabaseKind;
+import org.multimaster.db.DatabaseUrl;
 import org.slf4j.LoggerFactory;
 
 /**
  * Does, on a second thread while picocli builds and parses the command line, the slowest parts of
- * what nearly every command does next: setting up logging, loading the JDBC drivers and SQLite's
- * native library, making SQLite's connection settings (their date formats load the JDK's locale
- * data) and initialising the pool's classes. Together they were about 40% of {@code list}'s start (async-profiler, wall
- * clock), and the parsing leaves the second core idle.
+ * what nearly every command does next: setting up logging, loading the JDBC drivers, initialising
+ * the pool's classes and, when the database is SQLite, loading its native library and making its
+ * connection settings (their date formats load the JDK's locale data). Together they were about 40%
+ * of {@code list}'s start (async-profiler, wall clock), and the parsing leaves the second core idle.
  *
  * <p>Class initialisation is thread-safe: a command that needs one of these classes first waits for
  * the warm-up's work instead of doing it again. Logging is the exception: while SLF4J is being set
@@ -39,11 +42,17 @@ final class WarmUp {
 
     private WarmUp() {}
 
-    /** Starts the warm-up on a daemon thread, which the JVM does not wait for at exit. */
-    static void start() {
+    /**
+     * Starts the warm-up on a daemon thread, which the JVM does not wait for at exit.
+     *
+     * @param args the command line, for the database it names ({@code --db})
+     * @param environment the process environment, for {@code MULTIMASTER_DB}
+     */
+    static void start(String[] args, Map<String, String> environment) {
         CountDownLatch latch = new CountDownLatch(1);
         loggingReady = latch;
-        Thread thread = new Thread(() -> run(latch), "multimaster-warm-up");
+        boolean sqlite = usesSqlite(args, environment);
+        Thread thread = new Thread(() -> run(latch, sqlite), "multimaster-warm-up");
         thread.setDaemon(true);
         thread.start();
     }
@@ -61,7 +70,32 @@ final class WarmUp {
         }
     }
 
-    private static void run(CountDownLatch latch) {
+    /**
+     * Whether the command will open SQLite: its {@code --db}, else {@code MULTIMASTER_DB}, else the
+     * default. Only then is SQLite's native library loaded here: for a server database, a library that
+     * cannot load (no writable temporary directory, say) must not fill stderr with SQLite's errors.
+     * A URL that does not parse is left to the command to report.
+     */
+    static boolean usesSqlite(String[] args, Map<String, String> environment) {
+        String url = environment.get(DatabaseOptions.DB_ENV);
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--db") && i + 1 < args.length) {
+                url = args[i + 1];
+            } else if (args[i].startsWith("--db=")) {
+                url = args[i].substring("--db=".length());
+            }
+        }
+        if (url == null) {
+            return true;
+        }
+        try {
+            return DatabaseUrl.parse(url).kind() == DatabaseKind.SQLITE;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    private static void run(CountDownLatch latch, boolean sqlite) {
         try {
             LoggerFactory.getILoggerFactory();
         } catch (RuntimeException | LinkageError e) {
@@ -76,12 +110,14 @@ final class WarmUp {
             DriverManager.getDrivers();
             UUID.randomUUID();
             ClassLoader loader = WarmUp.class.getClassLoader();
-            Class.forName("org.sqlite.SQLiteJDBCLoader", true, loader)
-                    .getMethod("initialize")
-                    .invoke(null);
-            Class.forName("org.sqlite.SQLiteConfig", true, loader)
-                    .getConstructor()
-                    .newInstance();
+            if (sqlite) {
+                Class.forName("org.sqlite.SQLiteJDBCLoader", true, loader)
+                        .getMethod("initialize")
+                        .invoke(null);
+                Class.forName("org.sqlite.SQLiteConfig", true, loader)
+                        .getConstructor()
+                        .newInstance();
+            }
             for (String name : CLASSES) {
                 Class.forName(name, true, loader);
             }

@@ -140,6 +140,28 @@ class MultimasterScriptIT {
                 .hasLineCount(1);
     }
 
+    /**
+     * A command on a server database never loads SQLite's native library, so a library that cannot
+     * load (here: neither from the given path nor by extraction to a missing temporary directory) adds
+     * nothing to its one line of error.
+     */
+    @Test
+    void shouldNotTouchSqliteForAServerDatabase() throws Exception {
+        Run run = execute(
+                List.of(
+                        ROOT.resolve("bin/multimaster").toString(),
+                        "list",
+                        "--db",
+                        "postgresql://u:secret@127.0.0.1:1/x"),
+                Map.of("MULTIMASTER_JAVA_OPTS", "-Dorg.sqlite.lib.path=/nonexistent -Djava.io.tmpdir=/nonexistent"));
+
+        assertThat(run.exitCode()).isEqualTo(3);
+        assertThat(run.err())
+                .startsWith("multimaster: cannot connect to postgresql://u:***@127.0.0.1:1/x: ")
+                .doesNotContainIgnoringCase("sqlite")
+                .hasLineCount(1);
+    }
+
     @Test
     void shouldKeepNonAsciiNamesApartUnderTheCLocale() throws Exception {
         // printf's octal escapes are the UTF-8 bytes of 中国 and 日本: the shell passes them as they are.
