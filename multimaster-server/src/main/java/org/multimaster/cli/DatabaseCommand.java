@@ -4,7 +4,9 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import org.multimaster.db.DatabaseKind;
 import org.multimaster.db.DatabaseUrl;
 import org.multimaster.db.DbConnector;
@@ -43,11 +45,18 @@ abstract class DatabaseCommand implements Callable<Integer> {
 
     /** The database URL from {@code --db}, else the environment, else Buildbot's default. */
     final String databaseUrl() {
-        String db = parent.db();
-        if (db != null) {
-            return db;
+        return databaseUrl(parent.db(), parent.environment());
+    }
+
+    /**
+     * The database URL: {@code given} ({@code --db}), else {@code $MULTIMASTER_DB} unless blank, else
+     * Buildbot's default.
+     */
+    static String databaseUrl(@Nullable String given, Map<String, String> environment) {
+        if (given != null) {
+            return given;
         }
-        String fromEnv = parent.environment().get(DatabaseOptions.DB_ENV);
+        String fromEnv = environment.get(DatabaseOptions.DB_ENV);
         return fromEnv == null || fromEnv.isBlank() ? DatabaseUrl.DEFAULT : fromEnv;
     }
 

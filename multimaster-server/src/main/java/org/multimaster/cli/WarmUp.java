@@ -51,8 +51,7 @@ final class WarmUp {
     static void start(String[] args, Map<String, String> environment) {
         CountDownLatch latch = new CountDownLatch(1);
         loggingReady = latch;
-        boolean sqlite = usesSqlite(args, environment);
-        Thread thread = new Thread(() -> run(latch, sqlite), "multimaster-warm-up");
+        Thread thread = new Thread(() -> run(latch, args, environment), "multimaster-warm-up");
         thread.setDaemon(true);
         thread.start();
     }
@@ -77,25 +76,24 @@ final class WarmUp {
      * A URL that does not parse is left to the command to report.
      */
     static boolean usesSqlite(String[] args, Map<String, String> environment) {
-        String url = environment.get(DatabaseOptions.DB_ENV);
+        String given = null;
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--db") && i + 1 < args.length) {
-                url = args[i + 1];
+                given = args[i + 1];
             } else if (args[i].startsWith("--db=")) {
-                url = args[i].substring("--db=".length());
+                given = args[i].substring("--db=".length());
             }
         }
-        if (url == null) {
-            return true;
-        }
         try {
-            return DatabaseUrl.parse(url).kind() == DatabaseKind.SQLITE;
+            return DatabaseUrl.parse(DatabaseCommand.databaseUrl(given, environment))
+                            .kind()
+                    == DatabaseKind.SQLITE;
         } catch (RuntimeException e) {
             return false;
         }
     }
 
-    private static void run(CountDownLatch latch, boolean sqlite) {
+    private static void run(CountDownLatch latch, String[] args, Map<String, String> environment) {
         try {
             LoggerFactory.getILoggerFactory();
         } catch (RuntimeException | LinkageError e) {
@@ -110,7 +108,7 @@ final class WarmUp {
             DriverManager.getDrivers();
             UUID.randomUUID();
             ClassLoader loader = WarmUp.class.getClassLoader();
-            if (sqlite) {
+            if (usesSqlite(args, environment)) {
                 Class.forName("org.sqlite.SQLiteJDBCLoader", true, loader)
                         .getMethod("initialize")
                         .invoke(null);

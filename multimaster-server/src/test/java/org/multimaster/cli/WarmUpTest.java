@@ -17,6 +17,9 @@ class WarmUpTest {
                 .isTrue();
         assertThat(WarmUp.usesSqlite(new String[] {"--db=jdbc:sqlite:/tmp/x.sqlite", "show", "1"}, NO_ENVIRONMENT))
                 .isTrue();
+        // A blank MULTIMASTER_DB is no URL, as for the command itself.
+        assertThat(WarmUp.usesSqlite(new String[] {"list"}, Map.of(DatabaseOptions.DB_ENV, " ")))
+                .isTrue();
     }
 
     @Test
