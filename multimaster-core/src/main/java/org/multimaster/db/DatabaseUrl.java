@@ -148,17 +148,38 @@ public final class DatabaseUrl {
 
     /**
      * Returns {@code text} (a driver's message, say) with every occurrence of this URL's password,
-     * decoded or as written, replaced by {@code ***}.
+     * decoded or as written, replaced by {@code ***}. The text is read once from the start, the
+     * longest form winning where several begin, so the stars put in are never taken for a password.
      *
      * @param text any text
      * @return the text without this URL's password
      */
     public String hidePasswordIn(String text) {
-        String out = text;
-        for (String secret : secrets) {
-            out = out.replace(secret, "***");
+        if (secrets.isEmpty()) {
+            return text;
         }
-        return out;
+        StringBuilder out = new StringBuilder(text.length());
+        int at = 0;
+        while (at < text.length()) {
+            String found = formAt(text, at);
+            if (found == null) {
+                out.append(text.charAt(at));
+                at++;
+            } else {
+                out.append("***");
+                at += found.length();
+            }
+        }
+        return out.toString();
+    }
+
+    private @Nullable String formAt(String text, int at) {
+        for (String secret : secrets) {
+            if (text.startsWith(secret, at)) {
+                return secret;
+            }
+        }
+        return null;
     }
 
     /** The kind of database. */

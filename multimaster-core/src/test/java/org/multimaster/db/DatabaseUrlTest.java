@@ -410,4 +410,19 @@ class DatabaseUrlTest {
         assertThat(DatabaseUrl.parse("postgresql://db/buildbot").hidePasswordIn("no password"))
                 .isEqualTo("no password");
     }
+
+    @Test
+    void shouldHideEveryOccurrenceOfAShortPasswordEvenInsideOtherWords() {
+        DatabaseUrl url = DatabaseUrl.parse("postgresql://bb:x@db/buildbot");
+
+        assertThat(url.hidePasswordIn("xx: tax")).isEqualTo("******: ta***");
+    }
+
+    @Test
+    void shouldNotTakeTheStarsPutInForThePassword() {
+        DatabaseUrl url = DatabaseUrl.parse("postgresql://bb:%2A@db/buildbot");
+
+        assertThat(url.password()).contains("*");
+        assertThat(url.hidePasswordIn("given %2A")).isEqualTo("given ***");
+    }
 }
