@@ -22,12 +22,15 @@ import ch.qos.logback.core.spi.ContextAwareBase;
 @ConfiguratorRank(ConfiguratorRank.CUSTOM_HIGH_PRIORITY)
 public final class LogConfigurator extends ContextAwareBase implements Configurator {
 
+    /** The system property that names a {@code logback.xml} to use instead. */
+    static final String CONFIGURATION_FILE = "logback.configurationFile";
+
     /** Called by logback's service loader. */
     public LogConfigurator() {}
 
     @Override
     public ExecutionStatus configure(LoggerContext context) {
-        if (System.getProperty("logback.configurationFile") != null) {
+        if (System.getProperty(CONFIGURATION_FILE) != null) {
             return ExecutionStatus.INVOKE_NEXT_IF_ANY;
         }
         // A warning is one line; its stack trace is printed for errors, or with the logger at debug.

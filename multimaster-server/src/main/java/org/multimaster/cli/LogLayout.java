@@ -22,9 +22,6 @@ public final class LogLayout extends LayoutBase<ILoggingEvent> {
     /** Logger names longer than this are shortened package by package, as {@code %logger{36}} does. */
     static final int LOGGER_LENGTH = 36;
 
-    private static final DateTimeFormatter TIME =
-            DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(ZoneId.systemDefault());
-
     private final Abbreviator abbreviator = new TargetLengthBasedClassNameAbbreviator(LOGGER_LENGTH);
     private final TraceAtDebug trace = new TraceAtDebug();
 
@@ -38,7 +35,7 @@ public final class LogLayout extends LayoutBase<ILoggingEvent> {
     @Override
     public String doLayout(ILoggingEvent event) {
         StringBuilder line = new StringBuilder(128);
-        TIME.formatTo(Instant.ofEpochMilli(event.getTimeStamp()), line);
+        Clock.TIME.formatTo(Instant.ofEpochMilli(event.getTimeStamp()), line);
         String level = event.getLevel().toString();
         line.append(' ').append(level);
         for (int i = level.length(); i < 5; i++) {
@@ -51,5 +48,14 @@ public final class LogLayout extends LayoutBase<ILoggingEvent> {
                 .append('\n')
                 .append(trace.convert(event))
                 .toString();
+    }
+
+    /**
+     * The time of day in the local zone, made when the first line is written: finding the zone and
+     * making the formatter cost about 30 ms of CPU, which a command that logs nothing never pays.
+     */
+    private static final class Clock {
+        static final DateTimeFormatter TIME =
+                DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(ZoneId.systemDefault());
     }
 }
