@@ -79,8 +79,8 @@ public final class Main {
                 .setErr(err)
                 // A master name may start with '@'; it is not a file of arguments.
                 .setExpandAtFiles(false)
-                .setParameterExceptionHandler((e, given) -> handleUsageError(e, secrets))
-                .setExecutionExceptionHandler((e, command, parsed) -> handleFailure(e, command, secrets));
+                .setParameterExceptionHandler(new ErrorHandler(secrets))
+                .setExecutionExceptionHandler(new ErrorHandler(secrets));
         // Nothing may log before logging is set up: SLF4J would replay it with a warning of its own.
         WarmUp.awaitLogging();
         int code = commandLine.execute(args);
@@ -112,6 +112,31 @@ public final class Main {
             }
         }
         return MultimasterCommand.COMMANDS;
+    }
+
+    /**
+     * Prints picocli's usage errors and the commands' failures. A class rather than two lambdas: the
+     * class-data archive of {@code bin/multimaster} cannot hold a lambda of an interface compiled for
+     * Java 5, as picocli's are, and leaves that interface and the classes that use it out too.
+     */
+    private static final class ErrorHandler
+            implements CommandLine.IParameterExceptionHandler, CommandLine.IExecutionExceptionHandler {
+
+        private final Secrets secrets;
+
+        ErrorHandler(Secrets secrets) {
+            this.secrets = secrets;
+        }
+
+        @Override
+        public int handleParseException(ParameterException e, String[] args) {
+            return handleUsageError(e, secrets);
+        }
+
+        @Override
+        public int handleExecutionException(Exception e, CommandLine command, CommandLine.ParseResult parsed) {
+            return handleFailure(e, command, secrets);
+        }
     }
 
     private static int handleUsageError(ParameterException e, Secrets secrets) {

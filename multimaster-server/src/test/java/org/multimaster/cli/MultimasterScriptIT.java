@@ -197,6 +197,40 @@ class MultimasterScriptIT {
     }
 
     /**
+     * A command loads no class of the jar from the jar itself: all are in the archive. A lambda of one
+     * of picocli's Java 5 interfaces would leave that interface, and what uses it, out of the archive.
+     */
+    @Test
+    void shouldLoadEveryClassOfTheJarThatAListNeedsFromTheClassDataArchive() throws Exception {
+        Path log = workDir.resolve("class-load.log");
+        assertThat(multimaster("find", "m").exitCode()).isZero();
+
+        Run run = execute(
+                List.of(ROOT.resolve("bin/multimaster").toString(), "list"),
+                Map.of("MULTIMASTER_JAVA_OPTS", "-Xlog:class+load=info:file=" + log));
+
+        assertThat(run.exitCode()).isZero();
+        List<String> lines = Files.readAllLines(log);
+        assertThat(lines)
+                .anySatisfy(line -> assertThat(line).contains(" org.multimaster.cli.ListCommand source: shared"));
+        assertThat(lines).filteredOn(line -> line.contains(" source: file:")).isEmpty();
+    }
+
+    /** The jar's only SLF4J provider is multimaster's, which sets logback up without its own start-up work. */
+    @Test
+    void shouldLogThroughMultimastersOwnProvider() throws Exception {
+        assertThat(multimaster("find", "m").exitCode()).isZero();
+
+        Run run = execute(
+                List.of(ROOT.resolve("bin/multimaster").toString(), "list"),
+                Map.of("MULTIMASTER_JAVA_OPTS", "-Dslf4j.internal.verbosity=DEBUG"));
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.err())
+                .isEqualTo("SLF4J(D): Connected with provider of type [org.multimaster.cli.LogProvider]\n");
+    }
+
+    /**
      * bin/multimaster tells an ASCII locale by its name where it can (unset, C, POSIX), and asks
      * {@code locale charmap} otherwise: a UTF-8 locale that is not installed is ASCII to Java too.
      */
