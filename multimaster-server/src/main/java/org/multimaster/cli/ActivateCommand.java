@@ -5,7 +5,6 @@ import picocli.CommandLine.Command;
 /** {@code multimaster activate ID}: marks a master active, as its check-in does. */
 @Command(
         name = "activate",
-        addMethodSubcommands = false,
         description = {
             "Mark the master with id ID active and set its last_active to now (a check-in).",
             "Prints whether its state changed; an active master stays active and only its last_active moves.",

@@ -28,7 +28,6 @@ import picocli.CommandLine.Option;
  */
 @Command(
         name = "bench",
-        addMethodSubcommands = false,
         description = {
             "Benchmark every masters operation on a scratch database, side by side with the fewest plain-JDBC"
                     + " statements doing the same work (the floor) and with real Buildbot's connector.",

@@ -5,7 +5,6 @@ import picocli.CommandLine.Command;
 /** {@code multimaster deactivate ID}: marks a master inactive and releases what it owned. */
 @Command(
         name = "deactivate",
-        addMethodSubcommands = false,
         description = {
             "Mark the master with id ID inactive and, in the same transaction, clean up after it as a Buildbot"
                     + " master would: release its schedulers, change sources, builder registrations, worker"

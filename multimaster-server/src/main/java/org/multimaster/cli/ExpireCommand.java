@@ -13,7 +13,6 @@ import picocli.CommandLine.Mixin;
 /** {@code multimaster expire}: one expiry sweep with housekeeping, as a running master does it. */
 @Command(
         name = "expire",
-        addMethodSubcommands = false,
         description = {
             "Mark inactive every active master that has not checked in for longer than --expire, and clean up"
                     + " after each as a Buildbot master would: its claims, builder registrations and worker"

@@ -9,7 +9,6 @@ import picocli.CommandLine.Parameters;
 /** {@code multimaster find NAME}: prints the id of a master, registering it if it is new. */
 @Command(
         name = "find",
-        addMethodSubcommands = false,
         description = {
             "Print the id of the master named NAME, registering it if it is new (inactive, last_active = now),"
                     + " exactly as a master does when it starts (Buildbot's findMasterId).",

@@ -19,7 +19,6 @@ import picocli.CommandLine.Option;
 /** {@code multimaster list}: prints the masters a query selects, as a table or Buildbot's JSON. */
 @Command(
         name = "list",
-        addMethodSubcommands = false,
         description = {
             "Print the masters, in id order unless --order is given.",
             "Fields: masterid (integer), name (string), active (boolean: true/false, yes/no, on/off, 1/0),"

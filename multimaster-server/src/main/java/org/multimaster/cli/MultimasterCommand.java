@@ -14,15 +14,10 @@ import picocli.CommandLine.Spec;
 /**
  * The top-level {@code multimaster} command; it only dispatches to its subcommands.
  *
- * <p>Every command says {@code addMethodSubcommands = false}: multimaster writes no subcommand as a
- * method, and without it picocli reads the annotations of every method of the command's class and
- * of {@code Object}, looking for one (about 25 ms of CPU at each start, async-profiler).
- *
  * <p>Not thread-safe; one instance per run.
  */
 @Command(
         name = "multimaster",
-        addMethodSubcommands = false,
         description = {
             "Run a build master, and inspect and administer the build masters that share a Buildbot database.",
         },

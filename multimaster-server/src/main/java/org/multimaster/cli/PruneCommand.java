@@ -12,7 +12,6 @@ import picocli.CommandLine.Option;
 /** {@code multimaster prune}: deletes long-inactive masters that nothing references. */
 @Command(
         name = "prune",
-        addMethodSubcommands = false,
         description = {
             "Delete the masters that have been inactive for longer than --inactive-for and that nothing"
                     + " references any more. A master that any build (or claim) still refers to is kept: builds are"

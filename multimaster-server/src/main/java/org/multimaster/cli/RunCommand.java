@@ -31,7 +31,6 @@ import picocli.CommandLine.Option;
  */
 @Command(
         name = "run",
-        addMethodSubcommands = false,
         description = {
             "Run one build master on the database: register, check in every --heartbeat, expire peers silent"
                     + " for longer than --expire (cleaning up after each exactly once), and claim the schedulers"

@@ -12,7 +12,6 @@ import picocli.CommandLine.Mixin;
  */
 @Command(
         name = "serve",
-        addMethodSubcommands = false,
         description = {
             "Serve the data API (/api/v2), the Build Masters page (/), /metrics and /healthz for the masters of"
                     + " the database, without registering a master or expiring anyone: an observer to run beside"

@@ -9,7 +9,6 @@ import picocli.CommandLine.Parameters;
 /** {@code multimaster show ID}: prints one master. */
 @Command(
         name = "show",
-        addMethodSubcommands = false,
         description = {
             "Print the master with id ID.",
             "Read-only: a database without schema (or a SQLite file that does not exist) is an error, never"

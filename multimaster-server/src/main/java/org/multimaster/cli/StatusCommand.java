@@ -18,7 +18,6 @@ import picocli.CommandLine.Command;
 /** {@code multimaster status}: the cluster on one screen. */
 @Command(
         name = "status",
-        addMethodSubcommands = false,
         description = {
             "Print the cluster on one screen: each master, whether it is active, how long since its last check-in"
                     + " (by the database's clock), and the schedulers and change sources it runs; then what no master"

@@ -10,7 +10,6 @@ import picocli.CommandLine.Command;
 /** {@code multimaster upgrade}: what Buildbot's {@code upgrade-master} does to the masters table. */
 @Command(
         name = "upgrade",
-        addMethodSubcommands = false,
         description = {
             "Create multimaster's schema if the database has none, or upgrade it to the current version;"
                     + " a database that Buildbot created is left as it is.",

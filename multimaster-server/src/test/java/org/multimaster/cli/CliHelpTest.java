@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine.Command;
 
 /**
  * Pins the help of every command: it is the CLI's documentation. {@code --help} and {@code -h}
@@ -28,19 +27,6 @@ class CliHelpTest {
         assertThat(Main.commandsFor(new String[] {"lst"})).isEqualTo(MultimasterCommand.COMMANDS);
         assertThat(Main.commandsFor(new String[] {})).isEqualTo(MultimasterCommand.COMMANDS);
         assertThat(MultimasterCommand.COMMANDS).hasSize(12);
-    }
-
-    @Test
-    void shouldTellPicocliThatNoCommandHasSubcommandsWrittenAsMethods() {
-        List<Class<?>> commands = new ArrayList<>(MultimasterCommand.COMMANDS);
-        commands.add(MultimasterCommand.class);
-
-        // Otherwise picocli reads the annotations of every method of each command's classes, and of Object.
-        assertThat(commands)
-                .allSatisfy(command -> assertThat(
-                                command.getAnnotation(Command.class).addMethodSubcommands())
-                        .as("addMethodSubcommands of %s", command.getSimpleName())
-                        .isFalse());
     }
 
     @Test
