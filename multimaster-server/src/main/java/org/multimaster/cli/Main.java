@@ -36,6 +36,9 @@ public final class Main {
      * @param args the command-line arguments
      */
     public static void main(String[] args) {
+        // picocli otherwise looks for Groovy's Closure class on the class path at every start (8 ms of CPU,
+        // the class loader failing to find it); multimaster's annotations hold no closures.
+        System.setProperty("picocli.disable.closures", "true");
         WarmUp.start(args, System.getenv());
         Charset charset = Charset.defaultCharset();
         PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, charset), true);
