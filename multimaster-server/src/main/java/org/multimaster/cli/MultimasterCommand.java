@@ -50,8 +50,9 @@ final class MultimasterCommand implements Callable<Integer> {
 
     private final Map<String, String> environment;
 
+    /** Injected by picocli; not made here, which would build a spec of its own for nothing. */
     @Spec
-    CommandSpec spec = CommandSpec.create();
+    CommandSpec spec;
 
     @Option(
             names = {"-h", "--help"},
