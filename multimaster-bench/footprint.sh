@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Measures multimaster's footprint on this machine and prints it as JSON (for Report --footprint):
+#   - wall time of `java -version` alone (the JVM's start), for how fast the machine was during the run;
 #   - wall and CPU time of `multimaster list` (hyperfine): plain `java -jar`, then bin/multimaster
 #     without and with its AppCDS archive (C1 only and the serial collector in both);
 #   - the daemon (`bin/multimaster run`, its default 64 MiB heap): start to first check-in, resident
@@ -26,6 +27,10 @@ db="sqlite:///$work/list.sqlite"
 "$mm" upgrade --db "$db" >/dev/null
 for i in $(seq 1 20); do "$mm" find "footprint-$i" --db "$db" >/dev/null; done
 
+# The JVM's start alone, with the options of a one-shot command: this VM's speed drifts by a third over
+# minutes, and this tells how fast the machine was during this run.
+hyperfine -N --warmup 3 --runs 20 --export-json "$work/jvm.json" \
+  "java -Xshare:auto -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -version" >&2
 hyperfine -N --warmup 3 --runs 20 --export-json "$work/plain.json" "java -jar $jar list --db $db" >&2
 MULTIMASTER_CDS=off hyperfine -N --warmup 3 --runs 20 --export-json "$work/c1.json" "$mm list --db $db" >&2
 hyperfine -N --warmup 3 --runs 20 --export-json "$work/cds.json" "$mm list --db $db" >&2
@@ -87,6 +92,7 @@ def variant(name, path):
 load = open("/proc/loadavg").read().split()[:3]
 print(json.dumps({
     "loadAverage": " ".join(load),
+    "jvmStart": variant("java -version", "jvm.json"),
     "list": [variant("plain java -jar (before)", "plain.json"),
              variant("bin/multimaster, C1 + serial GC, no CDS", "c1.json"),
              variant("bin/multimaster, C1 + serial GC + AppCDS", "cds.json")],

@@ -477,6 +477,15 @@ public final class Report {
                     variant.path("userSeconds").asDouble() * 1000,
                     variant.path("systemSeconds").asDouble() * 1000));
         }
+        JsonNode jvm = f.get("jvmStart");
+        if (jvm != null) {
+            md.append(String.format(
+                    Locale.ROOT,
+                    "| `java -version` alone, the JVM's start (how fast the machine was during this run) |"
+                            + " %.0f ± %.0f ms |%n",
+                    jvm.get("meanSeconds").asDouble() * 1000,
+                    jvm.get("stddevSeconds").asDouble() * 1000));
+        }
         JsonNode d = f.get("daemon");
         md.append(String.format(
                 Locale.ROOT,

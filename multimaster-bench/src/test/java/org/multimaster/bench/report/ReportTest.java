@@ -67,6 +67,8 @@ class ReportTest {
         assertThat(section(results, "### Targets"))
                 .containsPattern("\\| `bin/multimaster list` ≤ 0\\.35 s \\| [^|]+ \\| \\d\\.\\d\\d s \\|")
                 .contains("| still checking in after 600 s |");
+        assertThat(section(results, "### Footprint"))
+                .containsPattern("\\| `java -version` alone, the JVM's start [^|]+ \\| \\d+ ± \\d+ ms \\|");
         assertThat(section(results, "### Machine and databases"))
                 .contains("| SQLite |")
                 .contains("| SQLite, listing re-run |")
