@@ -152,6 +152,19 @@ class SqliteLockedDatabaseTest {
 
     @Test
     @SuppressWarnings("try") // the lock is held for the duration of the block
+    void shouldPruneNothingWithoutWaitingForTheWriteLockWhenNoMasterIsPrunable() throws Exception {
+        // Master 3 stopped in 1970; nothing has been inactive for longer than 100 years.
+        Duration longerThanAnyMaster = Duration.ofDays(365 * 100);
+        try (SqliteLockHolder lock = SqliteLockHolder.hold(dir.resolve("state.sqlite"))) {
+            assertThat(db.masters().pruneMasters(longerThanAnyMaster))
+                    .succeedsWithin(BUSY_TIMEOUT.dividedBy(2))
+                    .asList()
+                    .isEmpty();
+        }
+    }
+
+    @Test
+    @SuppressWarnings("try") // the lock is held for the duration of the block
     void shouldOpenADatabaseWhoseSchemaIsCurrentWithoutTakingTheWriteLock() throws Exception {
         long id = db.masters().findMasterId("known").join();
         try (SqliteLockHolder lock = SqliteLockHolder.hold(dir.resolve("state.sqlite"));

@@ -326,15 +326,18 @@ final class JdbcMastersConnector implements MastersConnector {
             throw new IllegalArgumentException("inactive-for " + inactiveFor + " must not be negative");
         }
         String condition = " WHERE active = 0 AND last_active < " + now.minusSql() + unreferenced;
+        String select = "SELECT " + COLUMNS + " FROM masters" + condition + " ORDER BY id";
+        // Nearly every prune finds nothing: one plain read says so, without a transaction (on SQLite,
+        // without taking the write lock). An empty snapshot is a prune done at that instant.
+        return sql.autoCommit("prune inactive masters", connection -> selectPrunable(connection, select, inactiveFor))
+                .thenCompose(candidates -> candidates.isEmpty()
+                        ? CompletableFuture.completedFuture(List.of())
+                        : prune(select + dialect.forUpdate(), condition, inactiveFor));
+    }
+
+    private CompletableFuture<List<MasterModel>> prune(String selectForUpdate, String condition, Duration inactiveFor) {
         return sql.transaction("prune inactive masters", connection -> {
-            List<MasterModel> pruned;
-            try (PreparedStatement select = connection.prepareStatement(
-                    "SELECT " + COLUMNS + " FROM masters" + condition + " ORDER BY id" + dialect.forUpdate())) {
-                now.bindMinus(select, 1, inactiveFor);
-                try (ResultSet rs = select.executeQuery()) {
-                    pruned = readAll(rs);
-                }
-            }
+            List<MasterModel> pruned = selectPrunable(connection, selectForUpdate, inactiveFor);
             List<MasterModel> deleted = new ArrayList<>();
             for (MasterModel master : pruned) {
                 // The conditions are checked again row by row: a build may have been recorded since.
@@ -348,6 +351,16 @@ final class JdbcMastersConnector implements MastersConnector {
             }
             return deleted;
         });
+    }
+
+    private List<MasterModel> selectPrunable(Connection connection, String select, Duration inactiveFor)
+            throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(select)) {
+            now.bindMinus(statement, 1, inactiveFor);
+            try (ResultSet rs = statement.executeQuery()) {
+                return readAll(rs);
+            }
+        }
     }
 
     /** Runs each statement with "now" (where it takes it) and the master id bound. */
