@@ -218,10 +218,11 @@ final class JdbcComponents {
         return rows;
     }
 
+    /** The component in the current row, whose first columns are {@link #columns}; read by position. */
     private static Row readRow(ResultSet rs) throws SQLException {
-        long owner = rs.getLong("masterid");
+        long owner = rs.getLong(4);
         Long masterId = rs.wasNull() ? null : owner;
-        return new Row(rs.getLong("id"), rs.getString("name"), rs.getInt("enabled") != 0, masterId);
+        return new Row(rs.getLong(1), rs.getString(2), rs.getInt(3) != 0, masterId);
     }
 
     private record Owner(long id, String name, boolean active) {}
