@@ -23,6 +23,8 @@ import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.category.BarRenderer;
 import org.jfree.chart.renderer.category.StandardBarPainter;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.chart.ui.RectangleAnchor;
+import org.jfree.chart.ui.TextAnchor;
 import org.jfree.data.category.DefaultCategoryDataset;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
@@ -88,6 +90,9 @@ final class Charts {
             ValueMarker marker = new ValueMarker(target, Color.RED, new BasicStroke(1.5f));
             marker.setLabel(targetLabel);
             marker.setLabelPaint(Color.RED);
+            // Above the line at the right end: the default, centred on the left edge, is cut in half.
+            marker.setLabelAnchor(RectangleAnchor.TOP_RIGHT);
+            marker.setLabelTextAnchor(TextAnchor.BOTTOM_RIGHT);
             plot.addRangeMarker(marker);
         }
         style(chart);
