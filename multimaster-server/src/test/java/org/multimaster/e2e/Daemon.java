@@ -159,6 +159,34 @@ final class Daemon implements AutoCloseable {
         return Files.readAllLines(log, StandardCharsets.UTF_8);
     }
 
+    /**
+     * {@code failure} with, appended to its message, each daemon's state and the last lines of its
+     * log: what a failed wait in CI needs to be understood once the temporary directory is gone.
+     */
+    static AssertionError withLogs(AssertionError failure, List<Daemon> daemons) {
+        StringBuilder message = new StringBuilder(String.valueOf(failure.getMessage()));
+        for (Daemon daemon : daemons) {
+            message.append("\n--- ")
+                    .append(daemon.name())
+                    .append(daemon.isAlive() ? " (running)" : " (exited with " + daemon.exitCode() + ")")
+                    .append(", the end of its log:");
+            try {
+                List<String> lines = daemon.log();
+                lines.subList(Math.max(0, lines.size() - 40), lines.size())
+                        .forEach(line -> message.append("\n").append(line));
+            } catch (IOException e) {
+                message.append("\n(cannot read ")
+                        .append(daemon.log)
+                        .append(": ")
+                        .append(e)
+                        .append(")");
+            }
+        }
+        AssertionError diagnosed = new AssertionError(message.toString(), failure.getCause());
+        diagnosed.setStackTrace(failure.getStackTrace());
+        return diagnosed;
+    }
+
     /** How many log lines so far match {@code regex}. */
     long count(String regex) throws IOException {
         Pattern pattern = Pattern.compile(regex);
