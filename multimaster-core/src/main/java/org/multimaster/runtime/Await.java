@@ -6,6 +6,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.jspecify.annotations.Nullable;
+import org.multimaster.db.Durations;
 import org.multimaster.db.MultimasterException;
 
 /**
@@ -27,7 +28,7 @@ final class Await {
         } catch (ExecutionException e) {
             throw unwrap(e.getCause(), e);
         } catch (TimeoutException e) {
-            throw new MultimasterException("database call did not complete within " + timeout, e);
+            throw new MultimasterException("database call did not complete within " + Durations.format(timeout), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new MultimasterException("interrupted while waiting for the database", e);

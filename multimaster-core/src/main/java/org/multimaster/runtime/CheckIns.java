@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
+import org.multimaster.db.Durations;
 import org.multimaster.db.MastersConnector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -159,7 +160,12 @@ final class CheckIns {
                     error == null ? "no result" : Await.unwrap(error, error).getMessage();
             if (outageSince == null) {
                 outageSince = sentAt;
-                log.warn("master {} ('{}') cannot check in: {}; retrying every {}", masterId, name, cause, interval);
+                log.warn(
+                        "master {} ('{}') cannot check in: {}; retrying every {}",
+                        masterId,
+                        name,
+                        cause,
+                        Durations.format(interval));
             } else {
                 log.debug("check-in of master {} still failing: {}", masterId, cause);
             }

@@ -12,6 +12,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.multimaster.db.DbConnector;
+import org.multimaster.db.Durations;
 import org.multimaster.db.MasterModel;
 import org.multimaster.db.MastersConnector;
 import org.multimaster.db.MultimasterException;
@@ -99,12 +100,12 @@ public final class Expiry {
      */
     public static void requireSafeBesideBuildbot(DbConnector db, Duration expiry, boolean force) {
         if (!force && db.isBuildbotSchema() && expiry.compareTo(LONGEST_UNSAFE_BESIDE_BUILDBOT) <= 0) {
-            throw new IllegalArgumentException("expiry " + expiry + " would expire live Buildbot masters: "
-                    + db.url() + " was created by Buildbot, whose masters check in only every 60 s, so an"
-                    + " expiry of " + LONGEST_UNSAFE_BESIDE_BUILDBOT + " or less can declare a running Buildbot"
-                    + " master dead and finish its builds; use Buildbot's --expire 10m (anything above "
-                    + LONGEST_UNSAFE_BESIDE_BUILDBOT + "), or pass --force-short-expiry if no Buildbot master"
-                    + " uses this database");
+            String longest = Durations.format(LONGEST_UNSAFE_BESIDE_BUILDBOT);
+            throw new IllegalArgumentException("expiry " + Durations.format(expiry)
+                    + " would expire live Buildbot masters: " + db.url() + " was created by Buildbot, whose masters"
+                    + " check in only every 60 s, so an expiry of " + longest + " or less can declare a running"
+                    + " Buildbot master dead and finish its builds; use Buildbot's --expire 10m (anything above "
+                    + longest + "), or pass --force-short-expiry if no Buildbot master uses this database");
         }
     }
 

@@ -22,6 +22,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.multimaster.db.DbConnector;
+import org.multimaster.db.Durations;
 import org.multimaster.db.MasterModel;
 import org.multimaster.db.MastersConnector;
 import org.multimaster.db.MultimasterException;
@@ -161,7 +162,7 @@ public final class MasterRuntime implements AutoCloseable {
                     name);
             dispatcher.dispatch("housekeeping", () -> expirer.housekeep(before));
         }
-        log.info("master {} ('{}'): expiring peers silent for more than {}", masterId, name, expiry);
+        log.info("master {} ('{}'): expiring peers silent for more than {}", masterId, name, Durations.format(expiry));
         List<MasterModel> expired = Await.await(expirer.sweepAsync(masterId), timeout);
         log.info("master {} ('{}'): {} peers expired; checking in", masterId, name, expired.size());
         if (!Await.await(checkIns.send(), timeout)) {
@@ -179,8 +180,8 @@ public final class MasterRuntime implements AutoCloseable {
                 "master {} ('{}') started: heartbeat every {}, peers expire after {}, time from {}",
                 masterId,
                 name,
-                interval,
-                expiry,
+                Durations.format(interval),
+                Durations.format(expiry),
                 db.timeSource() == TimeSource.DATABASE ? "the database" : "this host's clock");
         if (autoHeartbeat) {
             startThreads();
@@ -684,16 +685,16 @@ public final class MasterRuntime implements AutoCloseable {
             Objects.requireNonNull(expiry, "expiry");
             if (interval.isNegative() || interval.isZero()) {
                 throw new IllegalArgumentException(
-                        "heartbeat interval " + interval + " must be positive; raise --heartbeat");
+                        "heartbeat interval " + Durations.format(interval) + " must be positive; raise --heartbeat");
             }
             if (expiry.isNegative() || expiry.isZero()) {
-                throw new IllegalArgumentException("expiry " + expiry + " must be positive; raise --expire");
+                throw new IllegalArgumentException(
+                        "expiry " + Durations.format(expiry) + " must be positive; raise --expire");
             }
             if (expiry.compareTo(interval.multipliedBy(2)) <= 0) {
-                throw new IllegalArgumentException("expiry " + expiry
-                        + " must be more than twice the heartbeat interval "
-                        + interval + ", or a master that misses one check-in is expired; lower --heartbeat or raise"
-                        + " --expire");
+                throw new IllegalArgumentException("expiry " + Durations.format(expiry)
+                        + " must be more than twice the heartbeat interval " + Durations.format(interval)
+                        + ", or a master that misses one check-in is expired; lower --heartbeat or raise --expire");
             }
         }
 

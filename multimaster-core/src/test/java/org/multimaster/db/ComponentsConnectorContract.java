@@ -521,10 +521,10 @@ abstract class ComponentsConnectorContract {
 
         assertThatThrownBy(() -> masters.getExpiredMasters(Duration.ZERO))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("PT0S");
+                .hasMessage("expiry 0s must be positive");
         assertThatThrownBy(() -> masters.getExpiredMasters(Duration.ofSeconds(-1)))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("PT-1S");
+                .hasMessage("expiry -1s must be positive");
         assertThatThrownBy(() -> masters.getExpiredMasters(null)).isInstanceOf(NullPointerException.class);
     }
 
@@ -667,7 +667,7 @@ abstract class ComponentsConnectorContract {
 
         assertThatThrownBy(() -> masters.pruneMasters(Duration.ofSeconds(-1)))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("PT-1S");
+                .hasMessage("inactive-for -1s must not be negative");
         assertThatThrownBy(() -> masters.pruneMasters(null)).isInstanceOf(NullPointerException.class);
         assertThat(ids(done(masters.getMasters()))).containsExactly(master);
     }

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.multimaster.db.DbConnector;
+import org.multimaster.db.Durations;
 import org.multimaster.db.MasterModel;
 import org.multimaster.json.BuildbotJson;
 import org.multimaster.runtime.Expiry;
@@ -30,7 +31,7 @@ final class ExpireCommand extends DatabaseCommand {
     int execute() {
         Duration expire = options.expire;
         if (expire.isNegative() || expire.isZero()) {
-            throw new IllegalArgumentException("--expire " + expire + " must be positive");
+            throw new IllegalArgumentException("--expire " + Durations.format(expire) + " must be positive");
         }
         List<MasterModel> expired;
         try (DbConnector db = open(false)) {
@@ -45,7 +46,7 @@ final class ExpireCommand extends DatabaseCommand {
             out().println(BuildbotJson.compact(
                     Map.of("expired", expired.stream().map(BuildbotJson::master).toList())));
         } else if (expired.isEmpty()) {
-            out().println("no master has been silent for longer than " + expire);
+            out().println("no master has been silent for longer than " + Durations.format(expire));
         } else {
             for (MasterModel master : expired) {
                 out().println("expired master " + master.id() + " (" + Text.printable(master.name())

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.multimaster.db.DbConnector;
+import org.multimaster.db.Durations;
 import org.multimaster.db.MasterModel;
 import org.multimaster.json.BuildbotJson;
 import picocli.CommandLine.Command;
@@ -31,7 +32,8 @@ final class PruneCommand extends DatabaseCommand {
     @Override
     int execute() {
         if (inactiveFor.isNegative()) {
-            throw new IllegalArgumentException("--inactive-for " + inactiveFor + " must not be negative");
+            throw new IllegalArgumentException(
+                    "--inactive-for " + Durations.format(inactiveFor) + " must not be negative");
         }
         List<MasterModel> pruned;
         try (DbConnector db = open(false)) {
@@ -41,7 +43,8 @@ final class PruneCommand extends DatabaseCommand {
             out().println(BuildbotJson.compact(
                     Map.of("pruned", pruned.stream().map(BuildbotJson::master).toList())));
         } else if (pruned.isEmpty()) {
-            out().println("no master has been inactive and unreferenced for longer than " + inactiveFor);
+            out().println("no master has been inactive and unreferenced for longer than "
+                    + Durations.format(inactiveFor));
         } else {
             for (MasterModel master : pruned) {
                 out().println("deleted master " + master.id() + " (" + Text.printable(master.name())

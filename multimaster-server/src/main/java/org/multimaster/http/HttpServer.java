@@ -18,6 +18,7 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.jspecify.annotations.Nullable;
 import org.multimaster.db.DbConnector;
+import org.multimaster.db.Durations;
 import org.multimaster.db.MasterModel;
 import org.multimaster.runtime.MasterEvent;
 import org.slf4j.Logger;
@@ -149,7 +150,8 @@ public final class HttpServer implements AutoCloseable {
         public Builder requestTimeout(Duration timeout) {
             Objects.requireNonNull(timeout, "timeout");
             if (timeout.isNegative() || timeout.isZero()) {
-                throw new IllegalArgumentException("request timeout " + timeout + " must be positive");
+                throw new IllegalArgumentException(
+                        "request timeout " + Durations.format(timeout) + " must be positive");
             }
             this.requestTimeout = timeout;
             return this;

@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
+import org.multimaster.db.Durations;
 import org.multimaster.db.MasterModel;
 import org.multimaster.http.Health;
 import org.multimaster.runtime.Component;
@@ -129,8 +130,8 @@ public final class MasterMetrics {
         if (age.compareTo(interval.plus(tolerance)) > 0) {
             return new Health(
                     false,
-                    "the last check-in succeeded " + age.toMillis() + " ms ago, more than one interval (" + interval
-                            + ")");
+                    "the last check-in succeeded " + age.toMillis() + " ms ago, more than one interval ("
+                            + Durations.format(interval) + ")");
         }
         if (!status.active()) {
             return new Health(false, "master " + status.masterId() + " is not active");
@@ -138,6 +139,6 @@ public final class MasterMetrics {
         return new Health(
                 true,
                 "master " + status.masterId() + " ('" + status.name() + "') checked in " + age.toMillis()
-                        + " ms ago (interval " + interval + ")");
+                        + " ms ago (interval " + Durations.format(interval) + ")");
     }
 }

@@ -107,11 +107,11 @@ abstract class AbstractCliDatabaseTest {
                 Statement s = c.createStatement()) {
             s.execute("DROP TABLE flyway_schema_history"); // a masters table without our history: Buildbot's
         }
-        String refusal = "multimaster: expiry PT30S would expire live Buildbot masters: "
+        String refusal = "multimaster: expiry 30s would expire live Buildbot masters: "
                 + database.url().replaceAll("password=[^&]*", "password=***")
-                + " was created by Buildbot, whose masters check in only every 60 s, so an expiry of PT2M or less"
+                + " was created by Buildbot, whose masters check in only every 60 s, so an expiry of 2m or less"
                 + " can declare a running Buildbot master dead and finish its builds; use Buildbot's --expire 10m"
-                + " (anything above PT2M), or pass --force-short-expiry if no Buildbot master uses this database";
+                + " (anything above 2m), or pass --force-short-expiry if no Buildbot master uses this database";
 
         Cli.Result expire = run("expire", "--expire", "30s");
         Cli.Result daemon = run("run", "--expire", "30s", "--heartbeat", "5s", "--name", "short");
@@ -373,7 +373,7 @@ abstract class AbstractCliDatabaseTest {
 
         assertOk(run("expire"), "expired master 2 (b), last check-in 2023-11-14T22:13:20Z\n");
         assertThat(count("SELECT COUNT(*) FROM masters WHERE active = 1")).isEqualTo(1);
-        assertOk(run("expire"), "no master has been silent for longer than PT10M\n");
+        assertOk(run("expire"), "no master has been silent for longer than 10m\n");
 
         setRow(2, true, T2);
         assertOk(
@@ -391,6 +391,6 @@ abstract class AbstractCliDatabaseTest {
         assertOk(run("prune", "--inactive-for", "30d", "--json"), "{\"pruned\":[]}\n");
         assertOk(
                 run("prune", "--inactive-for", "30d"),
-                "no master has been inactive and unreferenced for longer than PT720H\n");
+                "no master has been inactive and unreferenced for longer than 30d\n");
     }
 }

@@ -355,7 +355,7 @@ class CliErrorsTest {
         assertFails(
                 cli.run("run", "--db", db, "--heartbeat", "40s", "--expire", "60s"),
                 2,
-                "multimaster: expiry PT1M must be more than twice the heartbeat interval PT40S, or a master that"
+                "multimaster: expiry 1m must be more than twice the heartbeat interval 40s, or a master that"
                         + " misses one check-in is expired; lower --heartbeat or raise --expire; see 'multimaster run"
                         + " --help'\n");
         assertFails(

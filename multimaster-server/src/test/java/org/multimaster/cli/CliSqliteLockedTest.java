@@ -96,7 +96,7 @@ class CliSqliteLockedTest {
 
     @Test
     @SuppressWarnings("try") // the lock is held for the duration of the block
-    void shouldReadAndFindAKnownNameWhileAnotherProcessHoldsTheWriteLock() throws Exception {
+    void shouldReadFindAKnownNameAndPruneNothingWhileAnotherProcessHoldsTheWriteLock() throws Exception {
         try (LogCapture log = LogCapture.asConfigured();
                 SqliteLockHolder lock = SqliteLockHolder.hold(dir.resolve("state.sqlite"))) {
             assertThat(run("find", "idle")).isEqualTo(new Cli.Result(0, "1\n", ""));
@@ -107,6 +107,10 @@ class CliSqliteLockedTest {
                             ""));
             assertThat(run("list", "--limit", "0", "--json"))
                     .isEqualTo(new Cli.Result(0, "{\"masters\":[],\"meta\":{\"total\":2}}\n", ""));
+            // idle stopped in 2012: nothing has been inactive for a century, and finding that takes no lock.
+            assertThat(run("prune", "--inactive-for", "36500d"))
+                    .isEqualTo(new Cli.Result(
+                            0, "no master has been inactive and unreferenced for longer than 36500d\n", ""));
             assertThat(log.lines()).isEmpty();
         }
     }

@@ -13,6 +13,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
+import org.multimaster.db.Durations;
 import org.multimaster.db.ListResult;
 import org.multimaster.db.MasterModel;
 import org.multimaster.db.MastersConnector;
@@ -305,7 +306,7 @@ final class JdbcMastersConnector implements MastersConnector {
     public CompletableFuture<List<MasterModel>> getExpiredMasters(Duration expiry) {
         Objects.requireNonNull(expiry, "expiry");
         if (expiry.isNegative() || expiry.isZero()) {
-            throw new IllegalArgumentException("expiry " + expiry + " must be positive");
+            throw new IllegalArgumentException("expiry " + Durations.format(expiry) + " must be positive");
         }
         return sql.autoCommit("find expired masters", connection -> {
             // Served by the (active, last_active) index on a multimaster schema.
@@ -323,7 +324,8 @@ final class JdbcMastersConnector implements MastersConnector {
     public CompletableFuture<List<MasterModel>> pruneMasters(Duration inactiveFor) {
         Objects.requireNonNull(inactiveFor, "inactiveFor");
         if (inactiveFor.isNegative()) {
-            throw new IllegalArgumentException("inactive-for " + inactiveFor + " must not be negative");
+            throw new IllegalArgumentException(
+                    "inactive-for " + Durations.format(inactiveFor) + " must not be negative");
         }
         String condition = " WHERE active = 0 AND last_active < " + now.minusSql() + unreferenced;
         String select = "SELECT " + COLUMNS + " FROM masters" + condition + " ORDER BY id";

@@ -1,0 +1,46 @@
+package org.multimaster.db;
+
+import java.time.Duration;
+
+/** Durations written as an operator writes them on the command line: {@code 10m}, {@code 30d}, {@code 1500ms}. */
+public final class Durations {
+
+    private static final long MINUTE = 60;
+    private static final long HOUR = 60 * MINUTE;
+    private static final long DAY = 24 * HOUR;
+
+    private Durations() {}
+
+    /**
+     * {@code duration} in the largest of the units d, h, m, s and ms that holds it exactly, so that
+     * the command line reads it back as the same duration: {@code 10m}, {@code 90s}, {@code 720h} is
+     * {@code 30d}. A duration finer than a millisecond, or too long for milliseconds, is written in
+     * ISO-8601 ({@code PT0.0005S}).
+     */
+    public static String format(Duration duration) {
+        try {
+            if (duration.isNegative()) {
+                return "-" + format(duration.negated());
+            }
+            if (duration.getNano() != 0) {
+                return duration.getNano() % 1_000_000 == 0 ? duration.toMillis() + "ms" : duration.toString();
+            }
+        } catch (ArithmeticException tooLongToNegateOrCountInMilliseconds) {
+            return duration.toString();
+        }
+        long seconds = duration.getSeconds();
+        if (seconds == 0) {
+            return "0s";
+        }
+        if (seconds % DAY == 0) {
+            return seconds / DAY + "d";
+        }
+        if (seconds % HOUR == 0) {
+            return seconds / HOUR + "h";
+        }
+        if (seconds % MINUTE == 0) {
+            return seconds / MINUTE + "m";
+        }
+        return seconds + "s";
+    }
+}
