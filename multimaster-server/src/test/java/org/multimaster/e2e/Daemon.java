@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
@@ -15,6 +17,9 @@ import java.util.regex.Pattern;
  * (or a crash) sends it. Not thread-safe.
  */
 final class Daemon implements AutoCloseable {
+
+    /** The daemons started and not yet closed, whose logs a failed wait reports. */
+    private static final Set<Daemon> OPEN = ConcurrentHashMap.newKeySet();
 
     private final String name;
     private final Process process;
@@ -65,7 +70,9 @@ final class Daemon implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
                 .start();
-        return new Daemon(name, process, log);
+        Daemon daemon = new Daemon(name, process, log);
+        OPEN.add(daemon);
+        return daemon;
     }
 
     private static final Pattern SERVING = Pattern.compile("serving the data API.* on http://[^ ]*:(\\d+)/");
@@ -160,12 +167,13 @@ final class Daemon implements AutoCloseable {
     }
 
     /**
-     * {@code failure} with, appended to its message, each daemon's state and the last lines of its
-     * log: what a failed wait in CI needs to be understood once the temporary directory is gone.
+     * {@code failure} with, appended to its message, the state and the end of the log of each daemon
+     * started and not yet closed: what a failed wait in CI needs to be understood once the temporary
+     * directory is gone.
      */
-    static AssertionError withLogs(AssertionError failure, List<Daemon> daemons) {
+    static AssertionError withLogs(AssertionError failure) {
         StringBuilder message = new StringBuilder(String.valueOf(failure.getMessage()));
-        for (Daemon daemon : daemons) {
+        for (Daemon daemon : List.copyOf(OPEN)) {
             message.append("\n--- ")
                     .append(daemon.name())
                     .append(daemon.isAlive() ? " (running)" : " (exited with " + daemon.exitCode() + ")")
@@ -195,6 +203,7 @@ final class Daemon implements AutoCloseable {
 
     @Override
     public void close() {
+        OPEN.remove(this);
         if (process.isAlive()) {
             try {
                 signal("CONT"); // a paused process cannot handle SIGTERM

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.multimaster.db.DbConnector;
+import org.multimaster.db.Durations;
 import org.multimaster.db.MasterModel;
 import org.multimaster.db.ResultSpec;
 import org.multimaster.db.SchedulerModel;
@@ -114,13 +115,17 @@ abstract class FailoverContract {
         return git && SCHEDULERS.stream().allMatch(s -> Long.valueOf(id).equals(owners.get(s)));
     }
 
-    /** Polls until {@code condition} holds; returns how long it took. */
+    /**
+     * Polls until {@code condition} holds; returns how long it took. On a timeout, the error tells the
+     * state and the end of the log of every daemon still open.
+     */
     static Duration await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
         long start = System.nanoTime();
         long deadline = start + timeout.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + timeout + " waiting for " + what);
+                throw Daemon.withLogs(
+                        new AssertionError("timed out after " + Durations.format(timeout) + " waiting for " + what));
             }
             Thread.sleep(50);
         }

@@ -61,14 +61,8 @@ class PostgresPrimaryFailoverIT {
                 }
                 daemons.add(Daemon.start(dir.resolve("work-" + name), url, name, args));
             }
-            try {
-                FailoverContract.await(
-                        "three active masters owning every scheduler",
-                        FailoverContract.STARTUP,
-                        () -> settled(primary));
-            } catch (AssertionError e) {
-                throw Daemon.withLogs(e, daemons);
-            }
+            FailoverContract.await(
+                    "three active masters owning every scheduler", FailoverContract.STARTUP, () -> settled(primary));
             // Written before the failover: the masters, their claims, and a row of its own.
             execute(
                     primary.port(),
@@ -81,15 +75,10 @@ class PostgresPrimaryFailoverIT {
             standby.promote();
             Instant promoted = Instant.now();
 
-            Duration took;
-            try {
-                took = FailoverContract.await(
-                        "every master to check in on the new primary",
-                        Duration.ofSeconds(60),
-                        () -> checkedInSince(standby.port(), promoted) == MASTERS.size());
-            } catch (AssertionError e) {
-                throw Daemon.withLogs(e, daemons);
-            }
+            Duration took = FailoverContract.await(
+                    "every master to check in on the new primary",
+                    Duration.ofSeconds(60),
+                    () -> checkedInSince(standby.port(), promoted) == MASTERS.size());
             System.out.println(
                     "all masters checked in on the new primary " + took.toMillis() + " ms after" + " the promotion");
             assertThat(took).as("checked in within a few heartbeats").isLessThan(INTERVAL.multipliedBy(10));
