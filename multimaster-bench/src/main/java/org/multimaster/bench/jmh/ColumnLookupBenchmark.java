@@ -86,29 +86,32 @@ public class ColumnLookupBenchmark {
     /** Each column by its label: {@code getLong("id")}. */
     @Benchmark
     public List<Row> byLabel() throws SQLException {
-        try (PreparedStatement select = connection.prepareStatement(SELECT);
-                ResultSet rs = select.executeQuery()) {
-            List<Row> read = new ArrayList<>();
-            while (rs.next()) {
-                read.add(new Row(
-                        rs.getLong("id"),
-                        rs.getString("name"),
-                        rs.getInt("active") != 0,
-                        Instant.ofEpochSecond(rs.getLong("last_active"))));
-            }
-            return read;
-        }
+        return readAll(rs -> new Row(
+                rs.getLong("id"),
+                rs.getString("name"),
+                rs.getInt("active") != 0,
+                Instant.ofEpochSecond(rs.getLong("last_active"))));
     }
 
     /** Each column by its position: {@code getLong(1)}. */
     @Benchmark
     public List<Row> byPosition() throws SQLException {
+        return readAll(
+                rs -> new Row(rs.getLong(1), rs.getString(2), rs.getInt(3) != 0, Instant.ofEpochSecond(rs.getLong(4))));
+    }
+
+    /** Reads one row of the result. */
+    @FunctionalInterface
+    private interface RowReader {
+        Row read(ResultSet rs) throws SQLException;
+    }
+
+    private List<Row> readAll(RowReader reader) throws SQLException {
         try (PreparedStatement select = connection.prepareStatement(SELECT);
                 ResultSet rs = select.executeQuery()) {
             List<Row> read = new ArrayList<>();
             while (rs.next()) {
-                read.add(new Row(
-                        rs.getLong(1), rs.getString(2), rs.getInt(3) != 0, Instant.ofEpochSecond(rs.getLong(4))));
+                read.add(reader.read(rs));
             }
             return read;
         }
