@@ -4,7 +4,9 @@
 #   - wall and CPU time of `multimaster list` (hyperfine): plain `java -jar`, then bin/multimaster
 #     without and with its AppCDS archive (C1 only and the serial collector in both);
 #   - the daemon (`bin/multimaster run`, its default 64 MiB heap): start to first check-in, resident
-#     memory after IDLE seconds (default 600), CPU per heartbeat (heartbeat 1 s, over 60 s).
+#     memory after IDLE seconds (default 600), CPU per heartbeat (heartbeat 1 s, over 60 s), and the
+#     CPU of the idle daemon as it runs by default (heartbeat 60 s, HTTP on), per minute, from 10 s
+#     after its start to the end of the IDLE seconds.
 # Usage: multimaster-bench/footprint.sh [IDLE_SECONDS] > footprint.json
 # Needs hyperfine (Debian package) and Python 3 (for the JSON). Uses scratch SQLite files only.
 set -euo pipefail
@@ -70,20 +72,22 @@ for pid in "$cpu_pid" "$idle_pid"; do
   kill -0 "$pid" 2>/dev/null || { cat "$work/cpu.log" "$work/idle.log" >&2; exit 1; }
 done
 c0=$(cpu_ticks "$cpu_pid")
+i0=$(cpu_ticks "$idle_pid"); t0=$(date +%s%N)
 sleep 60
 c1=$(cpu_ticks "$cpu_pid")
 kill -TERM "$cpu_pid"; wait "$cpu_pid" || true
 remaining=$(( idle - 70 ))
 [ "$remaining" -gt 0 ] && sleep "$remaining"
 rss=$(awk '/VmRSS/ {print $2}' "/proc/$idle_pid/status")
+i1=$(cpu_ticks "$idle_pid"); t1=$(date +%s%N)
 checkins=$(/usr/bin/python3 -c "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); print(c.execute(\"select count(*) from masters where name='idle' and active=1 and last_active >= strftime('%s','now') - 120\").fetchone()[0])" "$work/idle.sqlite")
 kill -TERM "$idle_pid"; wait "$idle_pid" || true
 
 hz=$(getconf CLK_TCK)
-python3 - "$work" "$idle" "$rss" "$c0" "$c1" "$hz" "$checkins" "${starts[@]}" <<'EOF'
+python3 - "$work" "$idle" "$rss" "$c0" "$c1" "$i0" "$i1" "$(( (t1 - t0) / 1000000 ))" "$hz" "$checkins" "${starts[@]}" <<'EOF'
 import json, statistics, sys
-work, idle, rss, c0, c1, hz, checkins = sys.argv[1:8]
-starts = [int(s) for s in sys.argv[8:]]
+work, idle, rss, c0, c1, i0, i1, window, hz, checkins = sys.argv[1:11]
+starts = [int(s) for s in sys.argv[11:]]
 def variant(name, path):
     r = json.load(open(f"{work}/{path}"))["results"][0]
     return {"name": name, "command": r["command"], "meanSeconds": r["mean"], "stddevSeconds": r["stddev"],
@@ -96,10 +100,12 @@ print(json.dumps({
     "list": [variant("plain java -jar (before)", "plain.json"),
              variant("bin/multimaster, C1 + serial GC, no CDS", "c1.json"),
              variant("bin/multimaster, C1 + serial GC + AppCDS", "cds.json")],
-    "daemon": {"options": "-Xmx64m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 + AppCDS",
+    "daemon": {"options": "-Xmx64m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData + AppCDS",
                "starts": len(starts), "startToCheckInMillis": statistics.median(starts), "startMillis": starts,
                "idleSeconds": int(idle), "rssKiB": int(rss),
                "heartbeats": 60, "cpuMillisPerHeartbeat": (int(c1) - int(c0)) * 1000 / int(hz) / 60,
+               "idleCpuSeconds": int(window) / 1000,
+               "idleCpuMillisPerMinute": (int(i1) - int(i0)) * 1000 / int(hz) / (int(window) / 60000),
                "checkIns": int(checkins)},
 }, indent=2))
 EOF

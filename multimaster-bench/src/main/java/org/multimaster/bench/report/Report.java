@@ -503,6 +503,14 @@ public final class Report {
                 "| daemon: CPU per heartbeat (user + system, over %d heartbeats) | %.2f ms |%n",
                 d.get("heartbeats").asInt(),
                 d.get("cpuMillisPerHeartbeat").asDouble()));
+        if (d.has("idleCpuMillisPerMinute")) {
+            md.append(String.format(
+                    Locale.ROOT,
+                    "| daemon as it runs by default (heartbeat 60 s, HTTP on): CPU per minute idle (user + system,"
+                            + " over %.0f s) | %.0f ms |%n",
+                    d.get("idleCpuSeconds").asDouble(),
+                    d.get("idleCpuMillisPerMinute").asDouble()));
+        }
         md.append("\n![wall and CPU time of multimaster list](footprint.png)\n\n");
         Map<String, Map<String, Double>> series = new LinkedHashMap<>();
         series.put("wall time", listTimes);

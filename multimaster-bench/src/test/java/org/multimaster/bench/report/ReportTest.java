@@ -68,7 +68,8 @@ class ReportTest {
                 .containsPattern("\\| `bin/multimaster list` ≤ 0\\.35 s \\| [^|]+ \\| \\d\\.\\d\\d s \\|")
                 .contains("| still checking in after 600 s |");
         assertThat(section(results, "### Footprint"))
-                .containsPattern("\\| `java -version` alone, the JVM's start [^|]+ \\| \\d+ ± \\d+ ms \\|");
+                .containsPattern("\\| `java -version` alone, the JVM's start [^|]+ \\| \\d+ ± \\d+ ms \\|")
+                .containsPattern("\\| daemon as it runs by default [^|]+: CPU per minute idle [^|]+ \\| \\d+ ms \\|");
         assertThat(section(results, "### Machine and databases"))
                 .contains("| SQLite |")
                 .contains("| SQLite, listing re-run |")
