@@ -13,6 +13,9 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 seconds=${1:?usage: idle-threads.sh SECONDS WARMUP [run options...] [-- java options...]}
 warmup=${2:?usage: idle-threads.sh SECONDS WARMUP [run options...] [-- java options...]}
 shift 2
+case "$seconds$warmup" in
+  *[!0-9]*) echo "idle-threads.sh: SECONDS and WARMUP are whole seconds, e.g. idle-threads.sh 300 20" >&2; exit 2 ;;
+esac
 options=()
 while [ $# -gt 0 ] && [ "$1" != "--" ]; do options+=("$1"); shift; done
 [ $# -gt 0 ] && shift
