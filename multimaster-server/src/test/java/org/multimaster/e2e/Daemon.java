@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -60,16 +61,23 @@ final class Daemon implements AutoCloseable {
 
     /** Starts {@code bin/multimaster ARGS…} in {@code workDir}, its output logged as {@code name}. */
     static Daemon command(Path workDir, String name, List<String> args) throws IOException {
+        return command(workDir, name, args, Map.of());
+    }
+
+    /** As {@link #command(Path, String, List)}, with {@code environment} added to this process's. */
+    static Daemon command(Path workDir, String name, List<String> args, Map<String, String> environment)
+            throws IOException {
         List<String> command = new ArrayList<>(
                 List.of(repositoryRoot().resolve("bin/multimaster").toString()));
         command.addAll(args);
         Files.createDirectories(workDir);
         Path log = workDir.resolve(name.replaceAll("[^A-Za-z0-9_-]", "_") + ".log");
-        Process process = new ProcessBuilder(command)
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(workDir.toFile())
                 .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .start();
+                .redirectOutput(log.toFile());
+        builder.environment().putAll(environment);
+        Process process = builder.start();
         Daemon daemon = new Daemon(name, process, log);
         OPEN.add(daemon);
         return daemon;

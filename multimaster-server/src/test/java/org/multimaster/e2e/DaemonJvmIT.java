@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -13,6 +17,9 @@ import org.multimaster.db.testing.TestDatabase;
 
 /** The JVM that {@code bin/multimaster run} starts for the daemon, seen from outside the process. */
 class DaemonJvmIT {
+
+    /** A line of {@code -Xlog:class+load}: the class, and where it was loaded from. */
+    private static final Pattern LOADED = Pattern.compile("\\[class,load\\] (\\S+) source: (.*)$");
 
     @TempDir
     Path dir;
@@ -24,6 +31,49 @@ class DaemonJvmIT {
         if (daemon != null) {
             daemon.close();
         }
+    }
+
+    /**
+     * The daemon's JVM takes the classes of its HTTP server and of its runtime from a class-data
+     * archive of its own, trained by a daemon (the one-shot commands' archive holds neither), and
+     * they are not read and verified from the jar at each start.
+     */
+    @Test
+    void shouldLoadTheHttpServerAndTheRuntimeFromTheDaemonsClassDataArchive() throws Exception {
+        TestDatabase database = TestDatabase.sqlite(dir.resolve("db"));
+        database.reset();
+        DbConnector.open(database.url()).close();
+        Path classes = dir.resolve("class-load.log");
+
+        daemon = Daemon.command(
+                dir.resolve("archived"),
+                "archived",
+                List.of("run", "--db", database.url(), "--name", "archived", "--http", "127.0.0.1:0"),
+                Map.of("MULTIMASTER_JAVA_OPTS", "-Xlog:class+load=info:file=" + classes));
+        FailoverContract.await("master archived to start", FailoverContract.STARTUP, () -> {
+            try {
+                return daemon.count("\\('archived'\\) started: heartbeat") == 1;
+            } catch (java.io.IOException e) {
+                return false;
+            }
+        });
+
+        List<String> wanted = List.of(
+                "org.eclipse.jetty.server.Server",
+                "org.multimaster.runtime.MasterRuntime",
+                "org.multimaster.cli.RunCommand");
+        Map<String, String> sources = new TreeMap<>();
+        for (String line : Files.readAllLines(classes)) {
+            Matcher loaded = LOADED.matcher(line);
+            if (loaded.find() && wanted.contains(loaded.group(1))) {
+                sources.put(loaded.group(1), loaded.group(2));
+            }
+        }
+        Map<String, String> archived = new TreeMap<>();
+        wanted.forEach(name -> archived.put(name, "shared objects file"));
+        assertThat(sources)
+                .as("where the daemon's JVM loaded these classes from")
+                .isEqualTo(archived);
     }
 
     /**
