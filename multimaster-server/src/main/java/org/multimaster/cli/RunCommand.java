@@ -202,9 +202,12 @@ final class RunCommand extends DatabaseCommand {
         try {
             never.await(); // until SIGTERM or Ctrl-C runs the hook above, or an interrupt
         } catch (InterruptedException e) {
-            // Stopped from within the JVM (an embedder, a test): the same shutdown, without the hook,
-            // and with the interrupt kept for the caller once the master has stopped.
+            // Stopped from within the JVM (an embedder, a test): the same shutdown as the hook's, HTTP
+            // service first, and with the interrupt kept for the caller once the master has stopped.
             Runtime.getRuntime().removeShutdownHook(shutdown);
+        }
+        if (service != null) {
+            service.close();
         }
         int code = stop(runtime, db, masterName);
         Thread.currentThread().interrupt();

@@ -34,17 +34,22 @@ final class ServeCommand extends DatabaseCommand {
         HttpService service = HttpService.start(
                 http, token, databaseUrl(), HttpService.newRegistry(), null, RunCommand::logHousekeeping);
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime()
-                .addShutdownHook(new Thread(
-                        () -> {
-                            log.info("stopping the observer");
-                            service.close();
-                            stopped.countDown();
-                        },
-                        "multimaster-shutdown"));
+        Thread shutdown = new Thread(
+                () -> {
+                    log.info("stopping the observer");
+                    service.close();
+                    stopped.countDown();
+                },
+                "multimaster-shutdown");
+        Runtime.getRuntime().addShutdownHook(shutdown);
         try {
             stopped.await();
         } catch (InterruptedException e) {
+            // Stopped from within the JVM (an embedder, a test): the hook's shutdown, without the
+            // hook, and with the interrupt kept for the caller.
+            Runtime.getRuntime().removeShutdownHook(shutdown);
+            log.info("stopping the observer");
+            service.close();
             Thread.currentThread().interrupt();
         }
         return ExitCodes.OK;

@@ -159,9 +159,20 @@ final class ClusterWatcher implements AutoCloseable {
         return poll;
     }
 
+    /**
+     * Stops polling and waits (a few seconds at most) for a read under way to end, so that the
+     * connector can be closed after this returns without the watcher still using it.
+     */
     @Override
     public void close() {
         thread.shutdownNow();
+        try {
+            if (!thread.awaitTermination(5, TimeUnit.SECONDS)) {
+                log.warn("the cluster watcher did not stop within 5 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void execute(Runnable task) {
