@@ -23,6 +23,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -1251,6 +1252,54 @@ abstract class MastersConnectorContract {
 
         assertThat(await(connector.masters().getMaster(id))).isPresent();
         assertThat(raw.tables()).contains("masters", "flyway_schema_history");
+    }
+
+    /**
+     * Masters started together on a new database all create the schema at once: one creates it,
+     * the others wait for it. Flyway alone lets one see the other's history table before its first
+     * row and refuse it ("unable to baseline").
+     */
+    @Test
+    void shouldCreateTheSchemaOnceWhenSeveralOpenANewDatabaseAtOnce() {
+        withoutTables();
+        open(1).close();
+        long migrations = raw.count(HISTORY_TABLE);
+        int racers = 4;
+        for (int round = 0; round < 3; round++) {
+            withoutTables();
+            CyclicBarrier start = new CyclicBarrier(racers);
+            List<CompletableFuture<Boolean>> opens = new ArrayList<>();
+            for (int i = 0; i < racers; i++) {
+                opens.add(CompletableFuture.supplyAsync(() -> {
+                    try {
+                        start.await(30, TimeUnit.SECONDS);
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                    try (DbConnector connector = DbConnector.builder()
+                            .url(database.url())
+                            .clock(clock)
+                            .poolSize(1)
+                            .open()) {
+                        return connector.isBuildbotSchema();
+                    }
+                }));
+            }
+
+            for (CompletableFuture<Boolean> open : opens) {
+                assertThat(open)
+                        .as("round %d: every connector opens", round)
+                        .succeedsWithin(Duration.ofSeconds(60))
+                        .isEqualTo(false);
+            }
+            assertThat(raw.tables()).containsAll(OWN_TABLES);
+            assertThat(raw.queryLong("SELECT COUNT(*) FROM " + HISTORY_TABLE + " WHERE NOT success"))
+                    .as("round %d: failed migrations", round)
+                    .isZero();
+            assertThat(raw.count(HISTORY_TABLE))
+                    .as("round %d: history rows, against %d of one open alone", round, migrations)
+                    .isEqualTo(migrations);
+        }
     }
 
     @Test

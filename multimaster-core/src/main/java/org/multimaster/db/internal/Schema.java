@@ -36,6 +36,9 @@ final class Schema {
 
     static final String HISTORY_TABLE = "flyway_schema_history";
 
+    /** How long a migration that failed beside another process's waits for that process's first row. */
+    private static final Duration OTHERS_MIGRATION_WAIT = Duration.ofSeconds(30);
+
     private final Set<String> tables;
     private final boolean buildbot;
 
@@ -59,7 +62,7 @@ final class Schema {
                         || tables.contains("migrate_version"));
         if (!buildbot && migrationPool != null && !isCurrent(dataSource, dialect, tables)) {
             try (HikariDataSource pool = migrationPool.get()) {
-                migrate(pool, dialect, url);
+                migrateBesideOthers(pool, dataSource, dialect, url);
             }
             tables = readTables(dataSource);
         }
@@ -96,6 +99,54 @@ final class Schema {
                 if (dialect.latestMigration().equals(rs.getString(1)) && rs.getBoolean(2)) {
                     return true;
                 }
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Migrates, also when other processes create the same schema at the same moment (masters started
+     * together on a new database): Flyway can then see another's history table before its first row
+     * and refuse to baseline it. Once the other has written its rows, migrating again waits on
+     * Flyway's lock and finds the work done. A failure with no history table, or whose history table
+     * stays empty for {@link #OTHERS_MIGRATION_WAIT}, is not such a race and is reported as it is.
+     */
+    private static void migrateBesideOthers(DataSource migrations, DataSource reads, Dialect dialect, DatabaseUrl url)
+            throws SQLException {
+        long deadline = System.nanoTime() + OTHERS_MIGRATION_WAIT.toNanos();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                migrate(migrations, dialect, url);
+                return;
+            } catch (DatabaseUnavailableException e) {
+                throw e;
+            } catch (MultimasterException e) {
+                if (attempt == 3 || !awaitHistoryRows(reads, deadline)) {
+                    throw e;
+                }
+                log.debug("another process is creating the schema of {} ({}); migrating again", url, e.getMessage());
+            }
+        }
+    }
+
+    /** Waits until the history table has a row; false at once if there is no history table. */
+    private static boolean awaitHistoryRows(DataSource dataSource, long deadlineNanos) throws SQLException {
+        while (readTables(dataSource).contains(HISTORY_TABLE)) {
+            try (Connection connection = dataSource.getConnection();
+                    Statement statement = connection.createStatement();
+                    ResultSet rs = statement.executeQuery("SELECT COUNT(*) FROM " + HISTORY_TABLE)) {
+                if (rs.next() && rs.getLong(1) > 0) {
+                    return true;
+                }
+            }
+            if (System.nanoTime() > deadlineNanos) {
+                return false;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
             }
         }
         return false;
