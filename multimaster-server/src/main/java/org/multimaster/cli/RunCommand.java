@@ -176,10 +176,7 @@ final class RunCommand extends DatabaseCommand {
                 () -> {
                     // SIGTERM or Ctrl-C: the JVM would exit with 143 or 130, which service managers read
                     // as a failure; after a clean shutdown the exit code is 0, else 3.
-                    if (service != null) {
-                        service.close();
-                    }
-                    int code = stop(runtime, db, masterName);
+                    int code = stop(service, runtime, db, masterName);
                     System.err.flush();
                     Runtime.getRuntime().halt(code);
                 },
@@ -202,25 +199,26 @@ final class RunCommand extends DatabaseCommand {
         try {
             never.await(); // until SIGTERM or Ctrl-C runs the hook above, or an interrupt
         } catch (InterruptedException e) {
-            // Stopped from within the JVM (an embedder, a test): the same shutdown as the hook's, HTTP
-            // service first, and with the interrupt kept for the caller once the master has stopped.
+            // Stopped from within the JVM (an embedder, a test): the same shutdown, without the hook,
+            // and with the interrupt kept for the caller once the master has stopped.
             Runtime.getRuntime().removeShutdownHook(shutdown);
         }
-        if (service != null) {
-            service.close();
-        }
-        int code = stop(runtime, db, masterName);
+        int code = stop(service, runtime, db, masterName);
         Thread.currentThread().interrupt();
         return code;
     }
 
     /**
-     * Shuts the master down: its claims released and itself marked stopped.
+     * Shuts the daemon down: its HTTP service (if any) first, then the master, its claims released
+     * and itself marked stopped.
      *
      * @return {@link ExitCodes#OK} after a clean shutdown; {@link ExitCodes#DATABASE} if the master
      *     could not be marked stopped (peers will expire it)
      */
-    private static int stop(MasterRuntime runtime, DbConnector db, String masterName) {
+    private static int stop(@Nullable HttpService service, MasterRuntime runtime, DbConnector db, String masterName) {
+        if (service != null) {
+            service.close();
+        }
         log.info("shutting down master '{}'", masterName);
         try {
             runtime.close();

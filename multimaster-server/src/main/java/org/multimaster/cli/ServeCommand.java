@@ -36,8 +36,7 @@ final class ServeCommand extends DatabaseCommand {
         CountDownLatch stopped = new CountDownLatch(1);
         Thread shutdown = new Thread(
                 () -> {
-                    log.info("stopping the observer");
-                    service.close();
+                    stop(service);
                     stopped.countDown();
                 },
                 "multimaster-shutdown");
@@ -45,13 +44,17 @@ final class ServeCommand extends DatabaseCommand {
         try {
             stopped.await();
         } catch (InterruptedException e) {
-            // Stopped from within the JVM (an embedder, a test): the hook's shutdown, without the
-            // hook, and with the interrupt kept for the caller.
+            // Stopped from within the JVM (an embedder, a test): the same shutdown, without the hook,
+            // and with the interrupt kept for the caller.
             Runtime.getRuntime().removeShutdownHook(shutdown);
-            log.info("stopping the observer");
-            service.close();
+            stop(service);
             Thread.currentThread().interrupt();
         }
         return ExitCodes.OK;
+    }
+
+    private static void stop(HttpService service) {
+        log.info("stopping the observer");
+        service.close();
     }
 }

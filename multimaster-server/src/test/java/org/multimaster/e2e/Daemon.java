@@ -203,6 +203,18 @@ final class Daemon implements AutoCloseable {
         return diagnosed;
     }
 
+    /** Waits (at most {@link FailoverContract#STARTUP}) until the log says this master started. */
+    void awaitStarted() throws InterruptedException {
+        Pattern started = Pattern.compile("\\('" + Pattern.quote(name) + "'\\) started: heartbeat");
+        FailoverContract.await("master " + name + " to start", FailoverContract.STARTUP, () -> {
+            try {
+                return log().stream().anyMatch(line -> started.matcher(line).find());
+            } catch (IOException e) {
+                return false;
+            }
+        });
+    }
+
     /** How many log lines so far match {@code regex}. */
     long count(String regex) throws IOException {
         Pattern pattern = Pattern.compile(regex);

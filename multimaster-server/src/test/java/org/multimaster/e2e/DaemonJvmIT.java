@@ -10,6 +10,7 @@ import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.multimaster.db.DbConnector;
@@ -24,7 +25,15 @@ class DaemonJvmIT {
     @TempDir
     Path dir;
 
+    TestDatabase database;
     Daemon daemon;
+
+    @BeforeEach
+    void createDatabase() {
+        database = TestDatabase.sqlite(dir.resolve("db"));
+        database.reset();
+        DbConnector.open(database.url()).close();
+    }
 
     @AfterEach
     void stop() {
@@ -40,9 +49,6 @@ class DaemonJvmIT {
      */
     @Test
     void shouldLoadTheHttpServerAndTheRuntimeFromTheDaemonsClassDataArchive() throws Exception {
-        TestDatabase database = TestDatabase.sqlite(dir.resolve("db"));
-        database.reset();
-        DbConnector.open(database.url()).close();
         Path classes = dir.resolve("class-load.log");
 
         daemon = Daemon.command(
@@ -50,13 +56,7 @@ class DaemonJvmIT {
                 "archived",
                 List.of("run", "--db", database.url(), "--name", "archived", "--http", "127.0.0.1:0"),
                 Map.of("MULTIMASTER_JAVA_OPTS", "-Xlog:class+load=info:file=" + classes));
-        FailoverContract.await("master archived to start", FailoverContract.STARTUP, () -> {
-            try {
-                return daemon.count("\\('archived'\\) started: heartbeat") == 1;
-            } catch (java.io.IOException e) {
-                return false;
-            }
-        });
+        daemon.awaitStarted();
 
         List<String> wanted = List.of(
                 "org.eclipse.jetty.server.Server",
@@ -87,18 +87,9 @@ class DaemonJvmIT {
         assertThat(counters.resolve(Long.toString(ProcessHandle.current().pid())))
                 .as("this test JVM's performance-counter file")
                 .exists();
-        TestDatabase database = TestDatabase.sqlite(dir.resolve("db"));
-        database.reset();
-        DbConnector.open(database.url()).close();
 
         daemon = Daemon.start(dir.resolve("quiet"), database.url(), "quiet", List.of("--no-http"));
-        FailoverContract.await("master quiet to start", FailoverContract.STARTUP, () -> {
-            try {
-                return daemon.count("\\('quiet'\\) started: heartbeat") == 1;
-            } catch (java.io.IOException e) {
-                return false;
-            }
-        });
+        daemon.awaitStarted();
 
         assertThat(Files.exists(counters.resolve(Long.toString(daemon.pid()))))
                 .as("a performance-counter file for the daemon's JVM (pid %d)", daemon.pid())

@@ -144,13 +144,7 @@ class HttpDaemonIT {
                 List.of("--heartbeat", "1s", "--expire", "5s", "--poll", "300ms"));
         daemons.add(master);
         int port = master.httpPort();
-        FailoverContract.await("master m to start", FailoverContract.STARTUP, () -> {
-            try {
-                return master.count("\\('m'\\) started: heartbeat") == 1;
-            } catch (java.io.IOException e) {
-                return false;
-            }
-        });
+        master.awaitStarted();
         long other;
         try (DbConnector db = DbConnector.open(database.url())) {
             other = db.masters().findMasterId("other").join();
@@ -190,13 +184,7 @@ class HttpDaemonIT {
         Daemon master = Daemon.start(dir.resolve("quiet"), database.url(), "quiet", List.of("--no-http"));
         daemons.add(master);
 
-        FailoverContract.await("master quiet to start", FailoverContract.STARTUP, () -> {
-            try {
-                return master.count("\\('quiet'\\) started: heartbeat") == 1;
-            } catch (java.io.IOException e) {
-                return false;
-            }
-        });
+        master.awaitStarted();
         assertThat(master.count("serving the data API")).isZero();
     }
 
