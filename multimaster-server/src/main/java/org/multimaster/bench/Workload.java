@@ -25,7 +25,8 @@ import org.multimaster.db.DatabaseUrl;
  * <p>Every row it writes has a name starting with {@value #PREFIX}, and it refuses a database
  * whose {@code masters} table holds any other row: a benchmark rewrites every master (e.g.
  * {@code setAllMastersActiveLongTimeAgo}), so it must never run on a live registry. The baseline:
- * {@code active} masters named {@code bench-a-N}, checked in now, and {@code dead} masters named
+ * {@code active} masters named {@code bench-a-N}, last checked in one heartbeat ({@value
+ * #HEARTBEAT_SECONDS} s, Buildbot's) ago, and {@code dead} masters named
  * {@code bench-d-N}, inactive for 30 days; {@link #reset} returns to it after each batch.
  *
  * <p>On PostgreSQL, seeding and every reset end with {@code VACUUM ANALYZE}, as autovacuum keeps a
@@ -40,6 +41,14 @@ public final class Workload implements AutoCloseable {
 
     /** The prefix of every name the benchmark writes. */
     public static final String PREFIX = "bench-";
+
+    /**
+     * How long ago the active masters of the baseline checked in. Not now: a check-in in the same
+     * second as the last one writes the value the row holds, which MariaDB turns into no write at all
+     * ("Rows matched: 1 Changed: 0"), so a batch of check-ins would have measured no durable write
+     * there, where every real check-in, a heartbeat after the last, writes one.
+     */
+    static final long HEARTBEAT_SECONDS = 60;
 
     private static final Duration DEAD_FOR = Duration.ofDays(30);
     private static final int INSERT_CHUNK = 1000;
@@ -112,7 +121,7 @@ public final class Workload implements AutoCloseable {
     public void seed(int active, int dead, int linkSlots) throws SQLException {
         wipe();
         long now = now();
-        insertMasters("bench-a-", active, 1, now);
+        insertMasters("bench-a-", active, 1, now - HEARTBEAT_SECONDS);
         insertMasters("bench-d-", dead, 0, now - DEAD_FOR.toSeconds());
         for (String table : List.of("schedulers", "changesources")) {
             List<Object[]> rows = new ArrayList<>();
@@ -217,8 +226,8 @@ public final class Workload implements AutoCloseable {
                             + " WHERE name LIKE '" + PREFIX + "%')");
                     s.executeUpdate("DELETE FROM changesource_masters WHERE changesourceid IN (SELECT id FROM"
                             + " changesources WHERE name LIKE '" + PREFIX + "%')");
-                    s.executeUpdate(
-                            "UPDATE masters SET active = 1, last_active = " + now() + " WHERE name LIKE 'bench-a-%'");
+                    s.executeUpdate("UPDATE masters SET active = 1, last_active = " + (now() - HEARTBEAT_SECONDS)
+                            + " WHERE name LIKE 'bench-a-%'");
                     s.executeUpdate("UPDATE masters SET active = 0, last_active = " + (now() - DEAD_FOR.toSeconds())
                             + " WHERE name LIKE 'bench-d-%'");
                 }
@@ -240,7 +249,7 @@ public final class Workload implements AutoCloseable {
     private void setActive(List<Long> ids, int active) throws SQLException {
         List<Object[]> rows = new ArrayList<>();
         for (long id : ids) {
-            rows.add(new Object[] {active, now(), id});
+            rows.add(new Object[] {active, now() - HEARTBEAT_SECONDS, id});
         }
         update("UPDATE masters SET active = ?, last_active = ? WHERE id = ?", rows);
     }

@@ -1,0 +1,90 @@
+package org.multimaster.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.multimaster.db.DatabaseUrl;
+import org.multimaster.db.DbConnector;
+import org.multimaster.db.testing.TestDatabase;
+
+/** The baseline every batch of the benchmark starts from. */
+class WorkloadTest {
+
+    private static final long NOW = 1_800_000_000L;
+    private static final Clock CLOCK = Clock.fixed(Instant.ofEpochSecond(NOW), ZoneOffset.UTC);
+
+    @TempDir
+    Path dir;
+
+    private TestDatabase database;
+    private DatabaseUrl url;
+
+    @BeforeEach
+    void createSchema() {
+        database = TestDatabase.sqlite(dir);
+        url = DatabaseUrl.parse(database.url());
+        DbConnector.builder().url(database.url()).open().close();
+    }
+
+    @Test
+    void shouldStartEveryBatchFromMastersThatCheckedInAHeartbeatAgoSoThatACheckInWritesANewValue() throws Exception {
+        try (Workload workload = Workload.open(url, CLOCK);
+                Connection c = database.connect();
+                Statement s = c.createStatement()) {
+            workload.seed(5, 2, 0);
+            assertThat(lastActive(s, "bench-a-%")).containsOnly(NOW - 60);
+
+            // A batch of check-ins at now, then the reset.
+            s.executeUpdate("UPDATE masters SET last_active = " + NOW + " WHERE name LIKE 'bench-a-%'");
+            workload.reset(Operation.CHECK_IN);
+
+            assertThat(lastActive(s, "bench-a-%")).containsOnly(NOW - 60);
+            assertThat(lastActive(s, "bench-d-%")).containsOnly(NOW - 30L * 24 * 3600);
+            // Nothing of the baseline is stale for the benchmark's expiry.
+            assertThat(NOW - 60).isGreaterThan(NOW - ConnectorSide.EXPIRY.toSeconds());
+        }
+    }
+
+    @Test
+    void shouldPrepareADeactivationFromAMasterThatCheckedInAHeartbeatAgo() throws Exception {
+        try (Workload workload = Workload.open(url, CLOCK);
+                Connection c = database.connect();
+                Statement s = c.createStatement()) {
+            workload.seed(5, 0, 4);
+            s.executeUpdate("UPDATE masters SET active = 0, last_active = 0");
+
+            workload.prepare(new Workload.Batch(
+                    Operation.DEACTIVATE, workload.activeIds().subList(0, 2), List.of("", "")));
+
+            try (ResultSet rs = s.executeQuery("SELECT active, last_active FROM masters WHERE id IN ("
+                    + workload.activeIds().get(0) + ", " + workload.activeIds().get(1) + ")")) {
+                while (rs.next()) {
+                    assertThat(rs.getInt(1)).isEqualTo(1);
+                    assertThat(rs.getLong(2)).isEqualTo(NOW - 60);
+                }
+            }
+        }
+    }
+
+    private static List<Long> lastActive(Statement s, String names) throws Exception {
+        List<Long> values = new ArrayList<>();
+        try (ResultSet rs = s.executeQuery("SELECT last_active FROM masters WHERE name LIKE '" + names + "'")) {
+            while (rs.next()) {
+                values.add(rs.getLong(1));
+            }
+        }
+        assertThat(values).isNotEmpty();
+        return values;
+    }
+}
