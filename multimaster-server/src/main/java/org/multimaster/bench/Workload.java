@@ -44,9 +44,10 @@ public final class Workload implements AutoCloseable {
 
     /**
      * How long ago the active masters of the baseline checked in. Not now: a check-in in the same
-     * second as the last one writes the value the row holds, which MariaDB turns into no write at all
-     * ("Rows matched: 1 Changed: 0"), so a batch of check-ins would have measured no durable write
-     * there, where every real check-in, a heartbeat after the last, writes one.
+     * second as the last one writes the value the row holds, which MariaDB ("Rows matched: 1 Changed:
+     * 0") and SQLite (nothing added to the WAL) turn into no write at all, so a batch of check-ins
+     * would have measured no durable write there, where every real check-in, a heartbeat after the
+     * last, writes one.
      */
     static final long HEARTBEAT_SECONDS = 60;
 
