@@ -131,25 +131,28 @@ final class Schema {
 
     /** Waits until the history table has a row; false at once if there is no history table. */
     private static boolean awaitHistoryRows(DataSource dataSource, long deadlineNanos) throws SQLException {
-        while (readTables(dataSource).contains(HISTORY_TABLE)) {
-            try (Connection connection = dataSource.getConnection();
-                    Statement statement = connection.createStatement();
-                    ResultSet rs = statement.executeQuery("SELECT COUNT(*) FROM " + HISTORY_TABLE)) {
-                if (rs.next() && rs.getLong(1) > 0) {
-                    return true;
+        if (!readTables(dataSource).contains(HISTORY_TABLE)) {
+            return false;
+        }
+        try (Connection connection = dataSource.getConnection();
+                Statement statement = connection.createStatement()) {
+            while (true) {
+                try (ResultSet rs = statement.executeQuery("SELECT COUNT(*) FROM " + HISTORY_TABLE)) {
+                    if (rs.next() && rs.getLong(1) > 0) {
+                        return true;
+                    }
+                }
+                if (System.nanoTime() > deadlineNanos) {
+                    return false;
+                }
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
                 }
             }
-            if (System.nanoTime() > deadlineNanos) {
-                return false;
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
         }
-        return false;
     }
 
     private static void migrate(DataSource dataSource, Dialect dialect, DatabaseUrl url) {
