@@ -5,6 +5,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -29,6 +30,11 @@ import org.openjdk.jmh.annotations.Warmup;
  * take), so that the database thread has gone back to sleep when the next call arrives, as it has
  * in every benchmark of a real operation: each call then pays for waking that thread and for being
  * woken by it. The difference of the two is the part of "connector / floor" that no SQL can remove.
+ *
+ * <p>The call itself blocks for {@code waitMicros}, as a thread waiting for the database's answer
+ * in a socket read does: the thread that waits sleeps, and so may the processor it ran on. On a
+ * virtual machine, waking a thread whose processor has gone idle costs more the longer it slept,
+ * and a handed-off call wakes the caller from such a wait where a direct call wakes nobody.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -43,6 +49,9 @@ public class HandoffBenchmark {
 
     @Param({"0", "100"})
     public int gapMicros = 100;
+
+    @Param({"0", "100", "300"})
+    public int waitMicros = 0;
 
     private ExecutorService executor;
 
@@ -61,7 +70,7 @@ public class HandoffBenchmark {
     /** The work on the calling thread: the floor's way. */
     @Benchmark
     public long direct() {
-        long result = work();
+        long result = work(waitMicros);
         pause();
         return result;
     }
@@ -69,13 +78,17 @@ public class HandoffBenchmark {
     /** The same work handed to a database thread, its future joined: the connector's way. */
     @Benchmark
     public long handedOff() {
-        long result =
-                CompletableFuture.supplyAsync(HandoffBenchmark::work, executor).join();
+        int wait = waitMicros;
+        long result = CompletableFuture.supplyAsync(() -> work(wait), executor).join();
         pause();
         return result;
     }
 
-    private static long work() {
+    /** Sleeps for {@code waitMicros} (none for 0), then reads the clock. */
+    private static long work(int waitMicros) {
+        if (waitMicros > 0) {
+            LockSupport.parkNanos(waitMicros * 1_000L);
+        }
         return System.nanoTime();
     }
 
