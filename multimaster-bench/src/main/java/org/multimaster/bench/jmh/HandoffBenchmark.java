@@ -31,10 +31,11 @@ import org.openjdk.jmh.annotations.Warmup;
  * in every benchmark of a real operation: each call then pays for waking that thread and for being
  * woken by it. The difference of the two is the part of "connector / floor" that no SQL can remove.
  *
- * <p>The call itself blocks for {@code waitMicros}, as a thread waiting for the database's answer
- * in a socket read does: the thread that waits sleeps, and so may the processor it ran on. On a
- * virtual machine, waking a thread whose processor has gone idle costs more the longer it slept,
- * and a handed-off call wakes the caller from such a wait where a direct call wakes nobody.
+ * <p>The call itself sleeps for {@code waitMicros} (a timed park), standing in for the wait for a
+ * database's answer. It is only a stand-in: the sleeping thread is woken by its own timer, where a
+ * thread waiting in a socket read is woken by the server's thread, possibly from the other
+ * processor. {@link WakeUpBenchmark} measures the hand-off around real statements; on writes it
+ * found the hand-off far dearer than this benchmark does.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
