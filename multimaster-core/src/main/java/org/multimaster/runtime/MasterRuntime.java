@@ -44,7 +44,8 @@ import org.slf4j.LoggerFactory;
  *   <li>check in, which marks it active (event {@code started});
  *   <li>only then claim the configured schedulers and change sources that are free: a component
  *       claimed by a master that is still inactive could be taken over by a peer at once, and run
- *       on both;
+ *       on both. If the database fails now, the master stays active and started, and claims
+ *       them after a later check-in, as after any outage;
  *   <li>start the heartbeat.
  * </ol>
  *
@@ -141,7 +142,8 @@ public final class MasterRuntime implements AutoCloseable {
      * Runs the startup steps and starts the heartbeat.
      *
      * @throws IllegalStateException if already started or closed
-     * @throws MultimasterException if the database fails during startup
+     * @throws MultimasterException if the database fails before this master checked in; a failure
+     *     after that, while it claims its components, is logged and left to the heartbeat
      */
     public void start() {
         if (closed.get() || !started.compareAndSet(false, true)) {
@@ -174,7 +176,17 @@ public final class MasterRuntime implements AutoCloseable {
                 masterId,
                 name,
                 claims.configured().size());
-        claims.sync(this::mayRunComponents, timeout);
+        try {
+            claims.sync(this::mayRunComponents, timeout);
+        } catch (MultimasterException e) {
+            // Active by now, so an outage is the heartbeat's to handle, as one a minute later would be.
+            log.warn(
+                    "master {} ('{}') is active but could not claim its components at startup: {}; it claims what"
+                            + " is free after its next check-in",
+                    masterId,
+                    name,
+                    e.getMessage());
+        }
         measureSkew(timeout);
         log.info(
                 "master {} ('{}') started: heartbeat every {}, peers expire after {}, time from {}",

@@ -540,6 +540,31 @@ abstract class MasterRuntimeContract {
     }
 
     @Test
+    void shouldStayStartedAndClaimAfterItsNextCheckInWhenTheDatabaseFailsDuringTheStartupClaims() {
+        // Every startup step up to the check-in leaves the schedulers table alone for a new master
+        // with no peers; the claims are the first to need it, and fail.
+        MasterRuntime runtime;
+        try (org.multimaster.db.testing.RawSql raw = new org.multimaster.db.testing.RawSql(database)) {
+            raw.execute("ALTER TABLE schedulers RENAME TO schedulers_away");
+            try {
+                runtime = started(runtime("host:/a").schedulers(List.of("nightly")));
+            } finally {
+                raw.execute("ALTER TABLE schedulers_away RENAME TO schedulers");
+            }
+        }
+        assertThat(master(runtime.masterId()).active()).isTrue();
+        assertThat(runtime.ownedComponents()).isEmpty();
+
+        clock.advance(INTERVAL);
+        runtime.heartbeat();
+
+        assertThat(runtime.ownedComponents()).isEqualTo(schedulers("nightly"));
+        long nightly = db.schedulers().findSchedulerId("nightly").join();
+        assertThat(db.schedulers().getScheduler(nightly).join().orElseThrow().masterId())
+                .isEqualTo(runtime.masterId());
+    }
+
+    @Test
     void shouldStopComponentsExactlyOneIntervalBeforePeersMayExpireTheMaster() throws Exception {
         Duration interval = Duration.ofSeconds(1);
         List<String> lost = new CopyOnWriteArrayList<>();

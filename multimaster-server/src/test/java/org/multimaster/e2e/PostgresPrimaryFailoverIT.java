@@ -64,7 +64,7 @@ class PostgresPrimaryFailoverIT {
             FailoverContract.await(
                     "three active masters owning every scheduler", FailoverContract.STARTUP, () -> settled(primary));
             for (Daemon daemon : daemons) {
-                daemon.awaitStarted(); // past its startup claims, which end the process if the database fails
+                daemon.awaitStarted(); // its whole startup over, not only the check-in that made it active
             }
             // Written before the failover: the masters, their claims, and a row of its own.
             execute(

@@ -62,8 +62,8 @@ class PostgresRestartIT {
     void shouldSurviveADatabaseRestartAndCheckInWithinOneIntervalAfterIt() throws Exception {
         daemon = Daemon.start(
                 dir, database.url(), "survivor", List.of("--heartbeat", "1s", "--expire", "30s", "--scheduler", "s"));
-        // Its log line, not its first check-in: the claims and the clock-skew check come after that,
-        // and a database failing during startup ends the process (as documented for MasterRuntime.start).
+        // Its log line, not its first check-in: its startup is over then. A database that fails
+        // before the startup check-in ends the process, as documented for MasterRuntime.start.
         daemon.awaitStarted();
 
         pgctl("stop");
