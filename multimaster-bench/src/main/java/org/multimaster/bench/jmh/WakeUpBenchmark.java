@@ -152,6 +152,30 @@ public class WakeUpBenchmark {
                 .join();
     }
 
+    /**
+     * As {@link #handedOff}, but the caller waits by spinning on the future instead of parking in
+     * {@code join}: the database thread completes the future without waking anyone. The difference
+     * to {@link #handedOff} is the cost of waking the caller; what is left over {@link #direct} is
+     * the cost of waking the database thread.
+     */
+    @Benchmark
+    public long handedOffCallerSpins(Interrupts interrupts) {
+        interrupts.calls++;
+        CompletableFuture<Long> future = CompletableFuture.supplyAsync(
+                () -> {
+                    try {
+                        return run();
+                    } catch (SQLException e) {
+                        throw new CompletionException(e);
+                    }
+                },
+                executor);
+        while (!future.isDone()) {
+            Thread.onSpinWait();
+        }
+        return future.join();
+    }
+
     /** Runs the statement on the next row; one caller at a time. */
     private long run() throws SQLException {
         int id = next++ % ROWS + 1;
