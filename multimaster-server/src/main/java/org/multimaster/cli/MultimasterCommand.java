@@ -22,6 +22,7 @@ import picocli.CommandLine.Spec;
             "Run a build master, and inspect and administer the build masters that share a Buildbot database.",
         },
         synopsisSubcommandLabel = "COMMAND",
+        versionProvider = Version.class,
         footer = {
             "",
             "Every command takes --db URL, --json and --help, before or after its name.",
@@ -59,6 +60,12 @@ final class MultimasterCommand implements Callable<Integer> {
             usageHelp = true,
             description = "Show this help and exit.")
     boolean help;
+
+    @Option(
+            names = {"-V", "--version"},
+            versionHelp = true,
+            description = "Print the version, and the Java runtime's, and exit.")
+    boolean version;
 
     @Option(
             names = "--db",

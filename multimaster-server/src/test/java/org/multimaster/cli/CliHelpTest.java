@@ -30,19 +30,42 @@ class CliHelpTest {
     }
 
     @Test
+    void shouldPrintThisBuildsVersionAndItsJavaRuntimeOnVersionAndTouchNoDatabase() {
+        for (String flag : List.of("--version", "-V")) {
+            Cli.Result result = cli.run(flag);
+            assertThat(result.exitCode()).as("exit code of %s", flag).isZero();
+            assertThat(result.err()).as("stderr of %s", flag).isEmpty();
+            // The version Maven filtered in, not the placeholder of an unfiltered file.
+            assertThat(result.out().lines().toList())
+                    .as("version of %s", flag)
+                    .hasSize(2)
+                    .satisfies(lines -> {
+                        assertThat(lines.get(0)).matches("multimaster \\d+\\.\\d+\\.\\d+(-SNAPSHOT)?");
+                        assertThat(lines.get(1))
+                                .startsWith("Java " + System.getProperty("java.version") + " (")
+                                .endsWith(System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+                    });
+        }
+        assertThat(java.nio.file.Path.of("state.sqlite"))
+                .as("no database opened")
+                .doesNotExist();
+    }
+
+    @Test
     void shouldPrintTopHelp() {
         assertHelp("", """
-Usage: multimaster [-h] [--json] [--db=URL] COMMAND
+Usage: multimaster [-hV] [--json] [--db=URL] COMMAND
 Run a build master, and inspect and administer the build masters that share a
 Buildbot database.
-      --db=URL   Database URL: a Buildbot db_url or a JDBC URL, e.g.
-                   sqlite:///state.sqlite
-                   postgresql://user:pass@host/db
-                   mysql://user:pass@host/db
-                 Default: $MULTIMASTER_DB, else sqlite:///state.sqlite in the
-                   working directory.
-  -h, --help     Show this help and exit.
-      --json     Print JSON (keys sorted, as Buildbot's data API does).
+      --db=URL    Database URL: a Buildbot db_url or a JDBC URL, e.g.
+                    sqlite:///state.sqlite
+                    postgresql://user:pass@host/db
+                    mysql://user:pass@host/db
+                  Default: $MULTIMASTER_DB, else sqlite:///state.sqlite in the
+                    working directory.
+  -h, --help      Show this help and exit.
+      --json      Print JSON (keys sorted, as Buildbot's data API does).
+  -V, --version   Print the version, and the Java runtime's, and exit.
 Commands:
   run         Run one build master on the database: register, check in every
                 --heartbeat, expire peers silent for longer than --expire

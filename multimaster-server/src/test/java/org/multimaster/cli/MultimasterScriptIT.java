@@ -128,6 +128,16 @@ class MultimasterScriptIT {
     }
 
     @Test
+    void shouldPrintTheVersionThatTheJarWasBuiltWith() throws Exception {
+        Run run = multimaster("--version");
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.err()).isEmpty();
+        assertThat(run.out()).startsWith("multimaster " + Version.number() + "\nJava ");
+        assertThat(workDir.resolve("state.sqlite")).doesNotExist();
+    }
+
+    @Test
     void shouldExitWith3AndHideThePasswordWhenTheDatabaseIsUnreachable() throws Exception {
         Run run = multimaster("list", "--db", "postgresql://u:secret@127.0.0.1:1/x");
 
