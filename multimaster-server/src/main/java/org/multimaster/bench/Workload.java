@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Properties;
 import java.util.Random;
 import org.multimaster.db.DatabaseKind;
@@ -331,7 +332,8 @@ public final class Workload implements AutoCloseable {
     }
 
     private static String name(String prefix, int i) {
-        return prefix + String.format("%07d", i);
+        // Locale.ROOT: a locale such as ar-EG would write the digits in its own script.
+        return prefix + String.format(Locale.ROOT, "%07d", i);
     }
 
     /** The lowercase hex SHA-1 of the UTF-8 bytes, as Buildbot's {@code name_hash}. */

@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -49,6 +50,24 @@ class WorkloadTest {
             connection.close();
             workload.close();
         }
+    }
+
+    @Test
+    void shouldNameItsMastersInAsciiDigitsWhateverTheDefaultLocale() throws Exception {
+        Locale saved = Locale.getDefault();
+        Locale.setDefault(Locale.forLanguageTag("ar-EG")); // formats 1 as U+0661 by default
+        try {
+            workload.seed(2, 1, 0);
+        } finally {
+            Locale.setDefault(saved);
+        }
+        List<String> names = new ArrayList<>();
+        try (ResultSet rs = s.executeQuery("SELECT name FROM masters ORDER BY id")) {
+            while (rs.next()) {
+                names.add(rs.getString(1));
+            }
+        }
+        assertThat(names).containsExactly("bench-a-0000000", "bench-a-0000001", "bench-d-0000000");
     }
 
     @Test

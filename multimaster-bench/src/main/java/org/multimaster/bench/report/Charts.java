@@ -6,7 +6,9 @@ import java.awt.Font;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.text.DecimalFormat;
+import java.text.DecimalFormatSymbols;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.ChartUtils;
@@ -133,8 +135,16 @@ final class Charts {
         axis.setTickUnit(new NumberTickUnit(1.0));
         axis.setMinorTickCount(9);
         axis.setMinorTickMarksVisible(true);
-        axis.setNumberFormatOverride(new DecimalFormat("#,##0.###"));
+        axis.setNumberFormatOverride(plainNumbers());
         return axis;
+    }
+
+    /**
+     * Numbers as the tables write them ({@code 12,345.6}), whatever the default locale: JFreeChart's
+     * own would follow it (a decimal comma in de-DE, other digits in ar-EG).
+     */
+    private static DecimalFormat plainNumbers() {
+        return new DecimalFormat("#,##0.###", DecimalFormatSymbols.getInstance(Locale.ROOT));
     }
 
     private static void style(JFreeChart chart) {
@@ -144,11 +154,17 @@ final class Charts {
             p.setRangeGridlinePaint(Color.LIGHT_GRAY);
             if (p.getRangeAxis() instanceof NumberAxis n) {
                 n.setAutoRangeIncludesZero(true);
+                n.setNumberFormatOverride(plainNumbers());
             }
         }
         if (chart.getPlot() instanceof XYPlot p) {
             p.setRangeGridlinePaint(Color.LIGHT_GRAY);
             p.setDomainGridlinePaint(Color.LIGHT_GRAY);
+            for (var axis : new Object[] {p.getDomainAxis(), p.getRangeAxis()}) {
+                if (axis instanceof NumberAxis n) {
+                    n.setNumberFormatOverride(plainNumbers());
+                }
+            }
         }
         chart.getTitle().setFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
     }

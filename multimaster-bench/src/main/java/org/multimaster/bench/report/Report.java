@@ -152,6 +152,7 @@ public final class Report {
         for (JsonNode run : all) {
             JsonNode e = run.get("environment");
             md.append(String.format(
+                    Locale.ROOT,
                     "| %s | %s | %s | %s, %d cores, %d MiB, %s | %s | %s |%n",
                     db(run),
                     e.get("databaseVersion").asText(),
@@ -165,6 +166,7 @@ public final class Report {
         }
         JsonNode s = runs.get(0).get("settings");
         md.append(String.format(
+                Locale.ROOT,
                 "%nSettings: %d masters, %d dead, %d threads, %d rounds of %d calls per side (fewer for calls that"
                         + " touch every row), after one warm-up round.%n%n",
                 s.get("masters").asInt(),

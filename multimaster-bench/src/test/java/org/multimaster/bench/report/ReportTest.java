@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,6 +24,40 @@ class ReportTest {
 
     @TempDir
     Path dir;
+
+    @Test
+    void shouldWriteTheSameReportWhateverTheDefaultLocale() throws IOException {
+        String[] inputs = {SQLITE_RUN.toString(), MARIADB_RUN.toString(), "--footprint", FOOTPRINT.toString()};
+        Locale saved = Locale.getDefault();
+        try {
+            for (String tag : new String[] {"en-US", "ar-EG", "de-DE"}) {
+                // ar-EG writes digits in its own script by default, de-DE a decimal comma.
+                Locale.setDefault(Locale.forLanguageTag(tag));
+                Path out = dir.resolve(tag);
+                String[] args = new String[inputs.length + 2];
+                args[0] = "--out";
+                args[1] = out.toString();
+                System.arraycopy(inputs, 0, args, 2, inputs.length);
+                Report.main(args);
+            }
+        } finally {
+            Locale.setDefault(saved);
+        }
+        String english = Files.readString(dir.resolve("en-US/results.md"));
+        assertThat(english).contains(" cores, ").contains(" MiB");
+        assertThat(Files.readString(dir.resolve("ar-EG/results.md"))).isEqualTo(english);
+        assertThat(Files.readString(dir.resolve("de-DE/results.md"))).isEqualTo(english);
+        try (var charts = Files.list(dir.resolve("en-US"))) {
+            for (Path chart : charts.filter(f -> f.toString().endsWith(".png")).toList()) {
+                byte[] png = Files.readAllBytes(chart);
+                for (String tag : new String[] {"ar-EG", "de-DE"}) {
+                    assertThat(Files.readAllBytes(dir.resolve(tag).resolve(chart.getFileName())))
+                            .as("%s in %s", chart.getFileName(), tag)
+                            .isEqualTo(png);
+                }
+            }
+        }
+    }
 
     @Test
     void shouldShowTheListingOfALaterRunInPlaceOfTheEarlierOnesAndListBothRuns() throws IOException {
