@@ -140,16 +140,7 @@ public class WakeUpBenchmark {
     @Benchmark
     public long handedOff(Interrupts interrupts) {
         interrupts.calls++;
-        return CompletableFuture.supplyAsync(
-                        () -> {
-                            try {
-                                return run();
-                            } catch (SQLException e) {
-                                throw new CompletionException(e);
-                            }
-                        },
-                        executor)
-                .join();
+        return handOff().join();
     }
 
     /**
@@ -161,7 +152,16 @@ public class WakeUpBenchmark {
     @Benchmark
     public long handedOffCallerSpins(Interrupts interrupts) {
         interrupts.calls++;
-        CompletableFuture<Long> future = CompletableFuture.supplyAsync(
+        CompletableFuture<Long> future = handOff();
+        while (!future.isDone()) {
+            Thread.onSpinWait();
+        }
+        return future.join();
+    }
+
+    /** The statement handed to a database thread. */
+    private CompletableFuture<Long> handOff() {
+        return CompletableFuture.supplyAsync(
                 () -> {
                     try {
                         return run();
@@ -170,10 +170,6 @@ public class WakeUpBenchmark {
                     }
                 },
                 executor);
-        while (!future.isDone()) {
-            Thread.onSpinWait();
-        }
-        return future.join();
     }
 
     /** Runs the statement on the next row; one caller at a time. */
