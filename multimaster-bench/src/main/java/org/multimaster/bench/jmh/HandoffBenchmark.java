@@ -2,8 +2,6 @@ package org.multimaster.bench.jmh;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -59,7 +57,7 @@ public class HandoffBenchmark {
     /** Starts the database threads. */
     @Setup(Level.Trial)
     public void open() {
-        executor = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>());
+        executor = HandOff.executor(threads);
     }
 
     /** Stops them. */

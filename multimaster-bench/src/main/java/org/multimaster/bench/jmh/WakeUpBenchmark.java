@@ -10,10 +10,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -114,7 +111,7 @@ public class WakeUpBenchmark {
         }
         read = connection.prepareStatement("SELECT last_active FROM " + TABLE + " WHERE id = ?");
         write = connection.prepareStatement("UPDATE " + TABLE + " SET last_active = ? WHERE id = ?");
-        executor = new ThreadPoolExecutor(8, 8, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>());
+        executor = HandOff.executor(8);
     }
 
     /** Drops the table, stops the executor. */
@@ -161,15 +158,7 @@ public class WakeUpBenchmark {
 
     /** The statement handed to a database thread. */
     private CompletableFuture<Long> handOff() {
-        return CompletableFuture.supplyAsync(
-                () -> {
-                    try {
-                        return run();
-                    } catch (SQLException e) {
-                        throw new CompletionException(e);
-                    }
-                },
-                executor);
+        return HandOff.submit(executor, this::run);
     }
 
     /** Runs the statement on the next row; one caller at a time. */
