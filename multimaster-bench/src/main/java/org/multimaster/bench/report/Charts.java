@@ -160,10 +160,11 @@ final class Charts {
         if (chart.getPlot() instanceof XYPlot p) {
             p.setRangeGridlinePaint(Color.LIGHT_GRAY);
             p.setDomainGridlinePaint(Color.LIGHT_GRAY);
-            for (var axis : new Object[] {p.getDomainAxis(), p.getRangeAxis()}) {
-                if (axis instanceof NumberAxis n) {
-                    n.setNumberFormatOverride(plainNumbers());
-                }
+            if (p.getDomainAxis() instanceof NumberAxis n) {
+                n.setNumberFormatOverride(plainNumbers());
+            }
+            if (p.getRangeAxis() instanceof NumberAxis n) {
+                n.setNumberFormatOverride(plainNumbers());
             }
         }
         chart.getTitle().setFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));

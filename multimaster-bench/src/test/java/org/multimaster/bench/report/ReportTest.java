@@ -27,18 +27,19 @@ class ReportTest {
 
     @Test
     void shouldWriteTheSameReportWhateverTheDefaultLocale() throws IOException {
-        String[] inputs = {SQLITE_RUN.toString(), MARIADB_RUN.toString(), "--footprint", FOOTPRINT.toString()};
         Locale saved = Locale.getDefault();
         try {
             for (String tag : new String[] {"en-US", "ar-EG", "de-DE"}) {
                 // ar-EG writes digits in its own script by default, de-DE a decimal comma.
                 Locale.setDefault(Locale.forLanguageTag(tag));
-                Path out = dir.resolve(tag);
-                String[] args = new String[inputs.length + 2];
-                args[0] = "--out";
-                args[1] = out.toString();
-                System.arraycopy(inputs, 0, args, 2, inputs.length);
-                Report.main(args);
+                Report.main(new String[] {
+                    "--out",
+                    dir.resolve(tag).toString(),
+                    SQLITE_RUN.toString(),
+                    MARIADB_RUN.toString(),
+                    "--footprint",
+                    FOOTPRINT.toString()
+                });
             }
         } finally {
             Locale.setDefault(saved);
