@@ -54,7 +54,8 @@ import org.multimaster.db.DbConnector;
  * <p>Scenarios: {@code methods} (each operation, one caller), {@code concurrent} (writes and
  * lookups from {@code threads} callers, against Buildbot's one caller), {@code sweep} (expiry with
  * growing numbers of dead masters), {@code cycle} (a cluster of N masters each checking in and
- * sweeping once) and {@code listing} (a page of 50 at large N).
+ * sweeping once) and {@code listing} (a page of 50 at large N). The pages are also asked through
+ * the HTTP data API ({@link HttpSide}), as a client of the daemon asks them.
  *
  * <p>Not thread-safe; one run at a time.
  */
@@ -171,8 +172,10 @@ public final class Bench {
             ConnectorSide connector = new ConnectorSide(db);
             sides.add(connector);
             BuildbotSide buildbot = null;
-            try (FloorSide floor = new FloorSide(url, clock)) {
+            try (FloorSide floor = new FloorSide(url, clock);
+                    HttpSide http = HttpSide.start(options.url())) {
                 sides.add(floor);
+                sides.add(http);
                 if (options.python() != null) {
                     progress.accept("starting Buildbot's connector");
                     buildbot = BuildbotSide.start(options.python(), url);
@@ -265,6 +268,14 @@ public final class Bench {
         if (ours != null && bb != null) {
             ratios.add(ratio(
                     scenario, op, params, "buildbot", 1, bb.perCallMicros(), "multimaster", 1, ours.perCallMicros()));
+        }
+        Samples http = bySide.get("http");
+        if (http != null && ours != null) {
+            ratios.add(ratio(
+                    scenario, op, params, "http", 1, http.perCallMicros(), "multimaster", 1, ours.perCallMicros()));
+        }
+        if (http != null && bb != null) {
+            ratios.add(ratio(scenario, op, params, "buildbot", 1, bb.perCallMicros(), "http", 1, http.perCallMicros()));
         }
         return bySide;
     }

@@ -1,12 +1,12 @@
 package org.multimaster.bench;
 
 /**
- * One implementation under measurement: multimaster's connector, the bare JDBC floor, or real
- * Buildbot's connector.
+ * One implementation under measurement: multimaster's connector, the bare JDBC floor, real
+ * Buildbot's connector, or multimaster's HTTP data API (the pages only).
  */
 interface Side extends AutoCloseable {
 
-    /** The name in reports: {@code multimaster}, {@code floor} or {@code buildbot}. */
+    /** The name in reports: {@code multimaster}, {@code floor}, {@code buildbot} or {@code http}. */
     String name();
 
     /** Whether this side has the operation. */

@@ -33,7 +33,8 @@ import picocli.CommandLine.Option;
                     + " statements doing the same work (the floor) and with real Buildbot's connector.",
             "Scenarios: each operation with one caller and with --threads callers, expiry sweeps with growing"
                     + " numbers of dead masters, a cluster cycle, and listing at scale. Buildbot's connector runs in"
-                    + " its Python and is timed inside Python.",
+                    + " its Python and is timed inside Python. The pages are also asked through the HTTP data API,"
+                    + " served in the process on a loopback port.",
             "Refuses a database whose masters table holds rows it did not write (names not starting with"
                     + " 'bench-'): it rewrites every master. Creates the schema if there is none.",
             "Prints ops/s, p50 and p99 per operation and side, and the median ratio over --rounds rounds in"

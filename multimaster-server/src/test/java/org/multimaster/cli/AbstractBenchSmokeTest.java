@@ -20,8 +20,9 @@ import org.multimaster.db.testing.TestDatabase;
 
 /**
  * A short run of {@code multimaster bench} (seconds) on each database, so the harness keeps
- * working: every scenario, every operation, all three sides (Buildbot's when its Python is
- * installed; in CI it must be), and the refusals that protect a live registry.
+ * working: every scenario, every operation, every side (Buildbot's when its Python is installed;
+ * in CI it must be; the HTTP data API's for the pages), and the refusals that protect a live
+ * registry.
  */
 abstract class AbstractBenchSmokeTest {
 
@@ -95,6 +96,14 @@ abstract class AbstractBenchSmokeTest {
         }
         assertThat(measured)
                 .contains("concurrent CHECK_IN multimaster", "sweep SWEEP floor", "listing PAGE_ACTIVE multimaster");
+        // The pages, and only they, were also asked through the HTTP data API, and compared with the connector's.
+        assertThat(measured.stream().filter(m -> m.endsWith(" http")))
+                .containsExactlyInAnyOrder(
+                        "methods PAGE_ACTIVE http",
+                        "methods PAGE_BY_NAME http",
+                        "listing PAGE_ACTIVE http",
+                        "listing PAGE_BY_NAME http");
+        assertThat(report.get("ratios").findValuesAsText("numerator")).contains("http");
         for (JsonNode r : report.get("ratios")) {
             assertThat(r.get("median").asDouble()).as(r.toString()).isPositive();
         }
@@ -102,6 +111,7 @@ abstract class AbstractBenchSmokeTest {
         assertThat(report.get("cycles").findValuesAsText("side")).contains("multimaster");
         if (buildbot) {
             assertThat(report.get("ratios").findValuesAsText("numerator")).contains("buildbot");
+            assertThat(report.get("ratios").findValuesAsText("denominator")).contains("http");
             assertThat(report.at("/environment/buildbot").asText()).startsWith("3.");
         }
         // The benchmark leaves nothing behind.

@@ -114,6 +114,57 @@ class ReportTest {
     }
 
     @Test
+    void shouldShowThePagesAskedThroughTheHttpApiAndHoldThemToThePageTargets() throws IOException {
+        // The earlier run's listing, plus the same pages through HTTP: 1 ms a page at 10,000
+        // masters, 3 ms at 100,000, and Buildbot 150 times (10,000) and 90 times (100,000) slower.
+        ObjectNode run = (ObjectNode) JSON.readTree(Files.readString(SQLITE_RUN));
+        ArrayNode measurements = (ArrayNode) run.get("measurements");
+        ArrayNode ratios = (ArrayNode) run.get("ratios");
+        for (JsonNode m : measurements.deepCopy()) {
+            if (m.get("scenario").asText().equals("listing")
+                    && m.get("side").asText().equals("multimaster")) {
+                boolean large = m.at("/params/masters").asInt() == 100_000;
+                ObjectNode http = m.deepCopy();
+                http.put("side", "http");
+                ArrayNode calls = JSON.createArrayNode();
+                m.get("perCallMicros").forEach(v -> calls.add(large ? 3_000.0 : 1_000.0));
+                http.set("perCallMicros", calls);
+                measurements.add(http);
+                ObjectNode ratio = JSON.createObjectNode()
+                        .put("scenario", "listing")
+                        .put("operation", m.get("operation").asText())
+                        .put("numerator", "buildbot")
+                        .put("numeratorThreads", 1)
+                        .put("denominator", "http")
+                        .put("denominatorThreads", 1)
+                        .put("median", large ? 90.0 : 150.0);
+                ratio.set("params", m.get("params"));
+                ratios.add(ratio);
+            }
+        }
+        Path file = dir.resolve("with-http.json");
+        Files.writeString(file, JSON.writeValueAsString(run));
+
+        Report.main(new String[] {"--out", dir.toString(), file.toString()});
+
+        String results = Files.readString(dir.resolve("results.md"));
+        assertThat(section(results, "### Listing at scale"))
+                .contains("| through HTTP ms | through HTTP × Buildbot |")
+                .containsPattern("\\| getMasters\\(spec\\): active, -last_active, limit 50 \\| SQLite \\| 10000 "
+                        + "\\(1000 active\\) (\\| [^|]+ ){4}\\| 1\\.00 \\| 150× \\|")
+                .containsPattern("\\| getMasters\\(spec\\): all, order name, limit 50 \\| SQLite \\| 100000 "
+                        + "\\(1000 active\\) (\\| [^|]+ ){4}\\| 3\\.00 \\| 90\\.00× \\|");
+        assertThat(section(results, "### Targets"))
+                .contains("| page of 50 at 100,000 masters ≥ 100× faster than Buildbot | SQLite, getMasters(spec): "
+                        + "active, -last_active, limit 50, through the HTTP API | 90.00× | **no** |")
+                .contains("| page of 50 at 100,000 masters ≤ 2× its cost at 10,000 | SQLite, getMasters(spec): "
+                        + "all, order name, limit 50, through the HTTP API | 3.00× | **no** |")
+                // The connector's own rows stay as they were.
+                .contains("| page of 50 at 100,000 masters ≤ 2× its cost at 10,000 | SQLite, getMasters(spec): "
+                        + "all, order name, limit 50 | 1.38× | yes |");
+    }
+
+    @Test
     void shouldHoldEveryDatabaseToTheSweepAndPageTargetsAndOnlySqliteAndPostgresqlToTheMethodRatios()
             throws IOException {
         Report.main(new String[] {"--out", dir.toString(), MARIADB_RUN.toString()});

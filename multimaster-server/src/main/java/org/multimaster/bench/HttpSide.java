@@ -1,0 +1,138 @@
+package org.multimaster.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.multimaster.db.DbConnector;
+import org.multimaster.http.HttpEndpoint;
+import org.multimaster.http.HttpServer;
+
+/**
+ * The pages of the listing scenario asked through multimaster's HTTP data API, as a client of a
+ * daemon asks them: the server runs in this process on a loopback port, with a connector of its own
+ * holding as many connections as the daemon's API pool, and each call is a {@code GET} over one
+ * kept-alive connection whose whole answer is read. Its time is the connector's page plus the
+ * request, the JSON and the client. Not thread-safe: the scenarios that use it have one caller.
+ */
+final class HttpSide implements Side {
+
+    /** The daemon's API pool (its {@code HttpService}): requests beyond these wait for a connection. */
+    private static final int API_POOL_SIZE = 2;
+
+    /**
+     * The cluster watcher reads every master at each poll, for the event stream and the page; no one
+     * listens here, and with 100,000 masters its reads would run between the timed calls.
+     */
+    private static final Duration WATCHER_POLL = Duration.ofHours(24);
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final DbConnector api;
+    private final HttpServer server;
+    private final HttpClient client;
+    private final HttpRequest activePage;
+    private final HttpRequest namePage;
+
+    private HttpSide(DbConnector api, HttpServer server) {
+        this.api = api;
+        this.server = server;
+        this.client = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(10))
+                .build();
+        // The same queries as the connector's pages (ConnectorSide.ACTIVE_PAGE and NAME_PAGE).
+        this.activePage = get("api/v2/masters?active=true&order=-last_active&limit=50");
+        this.namePage = get("api/v2/masters?order=name&limit=50");
+    }
+
+    /** Starts the server on a free loopback port, reading the database at {@code url}. */
+    static HttpSide start(String url) {
+        DbConnector api = DbConnector.builder()
+                .url(url)
+                .poolName("multimaster-bench-api")
+                .poolSize(API_POOL_SIZE)
+                .migrate(false)
+                .open();
+        try {
+            HttpServer server = HttpServer.builder(api)
+                    .endpoint(new HttpEndpoint("127.0.0.1", 0))
+                    .poll(WATCHER_POLL)
+                    .start();
+            return new HttpSide(api, server);
+        } catch (RuntimeException e) {
+            api.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public String name() {
+        return "http";
+    }
+
+    @Override
+    public boolean supports(Operation op) {
+        return op == Operation.PAGE_ACTIVE || op == Operation.PAGE_BY_NAME;
+    }
+
+    @Override
+    public long[] run(Workload.Batch batch) throws Exception {
+        HttpRequest request = switch (batch.op()) {
+            case PAGE_ACTIVE -> activePage;
+            case PAGE_BY_NAME -> namePage;
+            default -> throw new IllegalArgumentException(batch.op() + " has no HTTP request");
+        };
+        byte[][] last = new byte[1][];
+        long[] nanos = Side.timeEach(batch, (op, id, name) -> last[0] = send(request));
+        if (last[0] != null) {
+            check(last[0]);
+        }
+        return nanos;
+    }
+
+    private byte[] send(HttpRequest request) throws IOException, InterruptedException {
+        HttpResponse<byte[]> response = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        if (response.statusCode() != 200) {
+            throw new BenchException("GET " + request.uri() + " answered " + response.statusCode() + ": "
+                    + new String(response.body(), StandardCharsets.UTF_8));
+        }
+        return response.body();
+    }
+
+    /**
+     * Checks, outside the timed calls, that the answer is a first page of 50 with its total: as many
+     * masters as the total holds, up to 50.
+     */
+    private static void check(byte[] body) throws IOException {
+        JsonNode page = JSON.readTree(body);
+        JsonNode total = page.at("/meta/total");
+        if (!page.path("masters").isArray()
+                || !total.canConvertToLong()
+                || page.get("masters").size() != Math.min(50, total.asLong())) {
+            throw new BenchException("the HTTP API did not answer a page of 50 with its total: "
+                    + new String(body, StandardCharsets.UTF_8));
+        }
+    }
+
+    private HttpRequest get(String path) {
+        return HttpRequest.newBuilder(URI.create(server.url() + path))
+                .timeout(Duration.ofSeconds(30))
+                .GET()
+                .build();
+    }
+
+    @Override
+    public void close() {
+        try {
+            server.close();
+        } finally {
+            api.close();
+        }
+    }
+}
