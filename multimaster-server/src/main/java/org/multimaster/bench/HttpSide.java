@@ -3,10 +3,10 @@ package org.multimaster.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.InputStream;
+import java.net.HttpURLConnection;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.multimaster.db.DbConnector;
@@ -16,9 +16,11 @@ import org.multimaster.http.HttpServer;
 /**
  * The pages of the listing scenario asked through multimaster's HTTP data API, as a client of a
  * daemon asks them: the server runs in this process on a loopback port, with a connector of its own
- * holding as many connections as the daemon's API pool, and each call is a {@code GET} over one
- * kept-alive connection whose whole answer is read. Its time is the connector's page plus the
- * request, the JSON and the client. Not thread-safe: the scenarios that use it have one caller.
+ * holding as many connections as the daemon's API pool, and each call is a {@code GET} for compact
+ * JSON over one kept-alive connection, on the calling thread ({@link HttpURLConnection}, whose
+ * blocking client adds no thread of its own), and its whole answer is read. Its time is the
+ * connector's page plus the request, the server's threads and the JSON. Not thread-safe: the
+ * scenarios that use it have one caller.
  */
 final class HttpSide implements Side {
 
@@ -35,17 +37,12 @@ final class HttpSide implements Side {
 
     private final DbConnector api;
     private final HttpServer server;
-    private final HttpClient client;
-    private final HttpRequest activePage;
-    private final HttpRequest namePage;
+    private final URL activePage;
+    private final URL namePage;
 
     private HttpSide(DbConnector api, HttpServer server) {
         this.api = api;
         this.server = server;
-        this.client = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(10))
-                .build();
         // The same queries as the connector's pages (ConnectorSide.ACTIVE_PAGE and NAME_PAGE).
         this.activePage = get("api/v2/masters?active=true&order=-last_active&limit=50");
         this.namePage = get("api/v2/masters?order=name&limit=50");
@@ -83,7 +80,7 @@ final class HttpSide implements Side {
 
     @Override
     public long[] run(Workload.Batch batch) throws Exception {
-        HttpRequest request = switch (batch.op()) {
+        URL request = switch (batch.op()) {
             case PAGE_ACTIVE -> activePage;
             case PAGE_BY_NAME -> namePage;
             default -> throw new IllegalArgumentException(batch.op() + " has no HTTP request");
@@ -96,13 +93,22 @@ final class HttpSide implements Side {
         return nanos;
     }
 
-    private byte[] send(HttpRequest request) throws IOException, InterruptedException {
-        HttpResponse<byte[]> response = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
-        if (response.statusCode() != 200) {
-            throw new BenchException("GET " + request.uri() + " answered " + response.statusCode() + ": "
-                    + new String(response.body(), StandardCharsets.UTF_8));
+    private static byte[] send(URL url) throws IOException {
+        HttpURLConnection connection = (HttpURLConnection) url.openConnection();
+        connection.setConnectTimeout(10_000);
+        connection.setReadTimeout(30_000);
+        // As a program asks (Buildbot's web client does): compact JSON, not the indented text of a browser.
+        connection.setRequestProperty("Accept", "application/json");
+        int status = connection.getResponseCode();
+        // Reading each answer to its end keeps the connection alive for the next request.
+        try (InputStream in = status < 400 ? connection.getInputStream() : connection.getErrorStream()) {
+            byte[] body = in == null ? new byte[0] : in.readAllBytes();
+            if (status != 200) {
+                throw new BenchException(
+                        "GET " + url + " answered " + status + ": " + new String(body, StandardCharsets.UTF_8));
+            }
+            return body;
         }
-        return response.body();
     }
 
     /**
@@ -120,11 +126,12 @@ final class HttpSide implements Side {
         }
     }
 
-    private HttpRequest get(String path) {
-        return HttpRequest.newBuilder(URI.create(server.url() + path))
-                .timeout(Duration.ofSeconds(30))
-                .GET()
-                .build();
+    private URL get(String path) {
+        try {
+            return URI.create(server.url() + path).toURL();
+        } catch (java.net.MalformedURLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Override
