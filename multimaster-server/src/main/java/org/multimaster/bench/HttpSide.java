@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.HttpURLConnection;
+import java.net.MalformedURLException;
 import java.net.URI;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
@@ -39,13 +40,15 @@ final class HttpSide implements Side {
     private final HttpServer server;
     private final URL activePage;
     private final URL namePage;
+    /** The last answer of a batch, checked once the batch's calls are timed. */
+    private byte[] lastAnswer = new byte[0];
 
     private HttpSide(DbConnector api, HttpServer server) {
         this.api = api;
         this.server = server;
         // The same queries as the connector's pages (ConnectorSide.ACTIVE_PAGE and NAME_PAGE).
-        this.activePage = get("api/v2/masters?active=true&order=-last_active&limit=50");
-        this.namePage = get("api/v2/masters?order=name&limit=50");
+        this.activePage = url("api/v2/masters?active=true&order=-last_active&limit=50");
+        this.namePage = url("api/v2/masters?order=name&limit=50");
     }
 
     /** Starts the server on a free loopback port, reading the database at {@code url}. */
@@ -85,10 +88,9 @@ final class HttpSide implements Side {
             case PAGE_BY_NAME -> namePage;
             default -> throw new IllegalArgumentException(batch.op() + " has no HTTP request");
         };
-        byte[][] last = new byte[1][];
-        long[] nanos = Side.timeEach(batch, (op, id, name) -> last[0] = send(request));
-        if (last[0] != null) {
-            check(last[0]);
+        long[] nanos = Side.timeEach(batch, (op, id, name) -> lastAnswer = send(request));
+        if (nanos.length > 0) {
+            check(lastAnswer);
         }
         return nanos;
     }
@@ -97,7 +99,7 @@ final class HttpSide implements Side {
         HttpURLConnection connection = (HttpURLConnection) url.openConnection();
         connection.setConnectTimeout(10_000);
         connection.setReadTimeout(30_000);
-        // As a program asks (Buildbot's web client does): compact JSON, not the indented text of a browser.
+        // As a program asks: compact JSON, not the indented text a browser is answered.
         connection.setRequestProperty("Accept", "application/json");
         int status = connection.getResponseCode();
         // Reading each answer to its end keeps the connection alive for the next request.
@@ -126,10 +128,10 @@ final class HttpSide implements Side {
         }
     }
 
-    private URL get(String path) {
+    private URL url(String path) {
         try {
             return URI.create(server.url() + path).toURL();
-        } catch (java.net.MalformedURLException e) {
+        } catch (MalformedURLException e) {
             throw new IllegalStateException(e);
         }
     }
