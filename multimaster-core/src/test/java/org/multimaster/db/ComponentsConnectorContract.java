@@ -460,6 +460,30 @@ abstract class ComponentsConnectorContract {
     }
 
     @Test
+    void shouldReadTheClusterInIdOrderWhateverOrderTheRowsAreStoredIn() throws SQLException {
+        long a = activeMaster("a");
+        long b = activeMaster("b");
+        long c = activeMaster("c");
+        long first = done(db().schedulers().findSchedulerId("first"));
+        long second = done(db().schedulers().findSchedulerId("second"));
+        long git = done(db().changeSources().findChangeSourceId("git"));
+        long svn = done(db().changeSources().findChangeSourceId("svn"));
+        // Claimed last id first, and the first master rewritten: PostgreSQL stores its new row
+        // version after the others, and the link tables hold the later ids' claims first.
+        done(db().schedulers().setSchedulerMaster(second, b));
+        done(db().schedulers().setSchedulerMaster(first, c));
+        done(db().changeSources().setChangeSourceMaster(svn, b));
+        done(db().changeSources().setChangeSourceMaster(git, c));
+        execute("UPDATE masters SET name = name WHERE id = ?", a);
+
+        ClusterState state = done(db().clusterState());
+
+        assertThat(state.masters()).extracting(MasterModel::id).containsExactly(a, b, c);
+        assertThat(state.schedulers()).extracting(SchedulerModel::id).containsExactly(first, second);
+        assertThat(state.changeSources()).extracting(ChangeSourceModel::id).containsExactly(git, svn);
+    }
+
+    @Test
     void shouldRegisterSchedulersEnabledAndReportTheEnabledFlag() throws SQLException {
         long master = activeMaster("m");
         long on = done(db().schedulers().findSchedulerId("on"));
