@@ -10,6 +10,10 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 requests=${1:-3000}
+if ! [[ "$requests" =~ ^[1-9][0-9]*$ ]]; then
+  echo "http-page.sh: REQUESTS must be a positive whole number, not '$requests'; usage: $0 [REQUESTS]" >&2
+  exit 2
+fi
 mm="$root/bin/multimaster"
 work=$(mktemp -d "${TMPDIR:-/tmp}/multimaster-http-page.XXXXXX")
 pid=
