@@ -172,10 +172,13 @@ public final class Bench {
             ConnectorSide connector = new ConnectorSide(db);
             sides.add(connector);
             BuildbotSide buildbot = null;
+            // The HTTP server only when a page will be asked of it (a null resource is not closed).
             try (FloorSide floor = new FloorSide(url, clock);
-                    HttpSide http = HttpSide.start(options.url())) {
+                    HttpSide http = asksPages() ? HttpSide.start(options.url()) : null) {
                 sides.add(floor);
-                sides.add(http);
+                if (http != null) {
+                    sides.add(http);
+                }
                 if (options.python() != null) {
                     progress.accept("starting Buildbot's connector");
                     buildbot = BuildbotSide.start(options.python(), url);
@@ -214,6 +217,15 @@ public final class Bench {
                 }
             }
         }
+    }
+
+    /** Whether a scenario that runs the pages runs, with a page among the operations. */
+    private boolean asksPages() {
+        boolean scenario =
+                options.scenarios().contains("methods") || options.scenarios().contains("listing");
+        return scenario
+                && (options.operations().contains(Operation.PAGE_ACTIVE)
+                        || options.operations().contains(Operation.PAGE_BY_NAME));
     }
 
     private void methods(Workload workload, List<Side> sides, int linkSlots) throws Exception {
