@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import org.multimaster.db.DatabaseKind;
 
 /**
@@ -97,9 +98,20 @@ abstract class Dialect {
     /** A condition that is true when the parameter {@code ?} is a substring of the column, case-sensitively. */
     abstract String containsParameter(String column);
 
-    /** The paging clause for the given limit and offset; each present value is one {@code ?}. */
-    String paging(boolean hasLimit, boolean hasOffset) {
-        return (hasLimit ? " LIMIT ?" : "") + (hasOffset ? " OFFSET ?" : "");
+    /**
+     * The paging clause for the given limit and offset: the limit written as a number, the offset one
+     * {@code ?}.
+     *
+     * <p>A literal limit lets PostgreSQL plan a page once for every call of the same shape: bound as a
+     * parameter, the limit is unknown to the plan made for any value, which PostgreSQL then costs as a
+     * tenth of the table and never prefers to planning each call anew (70-92 µs of the bench's filtered
+     * page's 280-310 µs on the server; 13 µs with a number). Page sizes are few; offsets are many, and
+     * stay parameters.
+     *
+     * @param limit the limit, not negative (absolute paging, see {@link SpecQuery#of}), or null for none
+     */
+    String paging(@Nullable Long limit, boolean hasOffset) {
+        return (limit != null ? " LIMIT " + limit : "") + (hasOffset ? " OFFSET ?" : "");
     }
 
     static final class SqliteDialect extends Dialect {
@@ -166,12 +178,12 @@ abstract class Dialect {
         }
 
         @Override
-        String paging(boolean hasLimit, boolean hasOffset) {
+        String paging(@Nullable Long limit, boolean hasOffset) {
             // SQLite accepts OFFSET only after a LIMIT; -1 means no limit.
-            if (hasOffset && !hasLimit) {
+            if (hasOffset && limit == null) {
                 return " LIMIT -1 OFFSET ?";
             }
-            return super.paging(hasLimit, hasOffset);
+            return super.paging(limit, hasOffset);
         }
     }
 
@@ -264,12 +276,12 @@ abstract class Dialect {
         }
 
         @Override
-        String paging(boolean hasLimit, boolean hasOffset) {
+        String paging(@Nullable Long limit, boolean hasOffset) {
             // MySQL accepts OFFSET only after a LIMIT; this is its documented "no limit" value.
-            if (hasOffset && !hasLimit) {
+            if (hasOffset && limit == null) {
                 return " LIMIT 18446744073709551615 OFFSET ?";
             }
-            return super.paging(hasLimit, hasOffset);
+            return super.paging(limit, hasOffset);
         }
     }
 }

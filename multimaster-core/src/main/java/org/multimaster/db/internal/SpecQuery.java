@@ -20,7 +20,8 @@ import org.multimaster.db.ResultSpec.Order;
 
 /**
  * A {@link ResultSpec} translated to SQL for one table: a WHERE clause, an ORDER BY and a paging
- * clause, with every value a bound parameter and every identifier from a fixed field list.
+ * clause. Every value is a bound parameter, except the limit, which is written as a number (see
+ * {@link Dialect#paging}); every identifier comes from a fixed field list.
  *
  * <p>Built (and so validated) on the caller's thread, so a bad spec throws at once.
  */
@@ -94,9 +95,6 @@ final class SpecQuery {
         }
 
         List<Object> pagingParameters = new ArrayList<>();
-        if (spec.limit() != null) {
-            pagingParameters.add(spec.limit());
-        }
         if (spec.offset() > 0) {
             pagingParameters.add(spec.offset());
         }
@@ -105,7 +103,7 @@ final class SpecQuery {
                 conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions),
                 parameters,
                 " ORDER BY " + String.join(", ", keys),
-                dialect.paging(spec.limit() != null, spec.offset() > 0),
+                dialect.paging(spec.limit(), spec.offset() > 0),
                 pagingParameters);
     }
 
@@ -194,7 +192,7 @@ final class SpecQuery {
 
     /**
      * Binds the parameters of {@link #selectSql} (with paging: the count's conditions, the page's,
-     * then the paging) or {@link #countSql} (without).
+     * then the offset) or {@link #countSql} (without).
      */
     void bind(PreparedStatement statement, boolean withPaging) throws SQLException {
         int index = 1;
