@@ -212,4 +212,49 @@ class BuildMastersPageIT {
                 + ".map(e => e.name).filter(n => !n.startsWith(location.origin));");
         assertThat((List<?>) external).as("assets from elsewhere").isEmpty();
     }
+
+    /**
+     * The watcher publishes every master that checked in since its last poll at once, one event each:
+     * the page draws the table once for such a burst. Drawn once per event, a page of a thousand
+     * masters rebuilt a thousand rows for each of them.
+     */
+    @Test
+    void shouldDrawABurstOfEventsOnceNotOncePerEvent() throws Exception {
+        int masters = 100;
+        try (Connection c = database.connect();
+                Statement s = c.createStatement()) {
+            for (int id = 1; id <= masters; id++) {
+                s.executeUpdate("INSERT INTO masters (id, name, name_hash, active, last_active)" + " VALUES (" + id
+                        + ", 'master-" + id + "', 'h" + id + "', 0, 1348971992)");
+            }
+        }
+        Daemon observer = Daemon.command(
+                dir.resolve("observer"),
+                "observer",
+                List.of("serve", "--db", database.url(), "--http", "127.0.0.1:0", "--poll", "300ms"));
+        daemons.add(observer);
+        browser.get("http://127.0.0.1:" + observer.httpPort() + "/");
+        until(
+                "the page to list the masters, live",
+                Duration.ofSeconds(60),
+                () -> rows().size() == masters
+                        && browser.findElement(By.id("status")).getText().equals("live"));
+        JavascriptExecutor js = browser;
+        js.executeScript("window.__drawn = 0;"
+                + "new MutationObserver(records => records.forEach(r => r.addedNodes.forEach(n => {"
+                + " if (n.nodeName === 'TBODY') { window.__drawn++; } })))"
+                + ".observe(document.getElementById('masters'), { childList: true });");
+
+        try (Connection c = database.connect();
+                Statement s = c.createStatement()) {
+            s.executeUpdate("UPDATE masters SET last_active = 1500000000");
+        }
+        until(
+                "every master's new last check-in on the page",
+                Duration.ofSeconds(30),
+                () -> rows().stream().allMatch(r -> r.exactTime().equals("2017-07-14T02:40:00Z")));
+
+        long drawn = ((Number) js.executeScript("return window.__drawn;")).longValue();
+        assertThat(drawn).as("tables drawn for %s events", masters).isBetween(1L, 5L);
+    }
 }

@@ -10,6 +10,10 @@ const state = {
   sortKey: "masterid",
   descending: false,
 };
+// Events come in bursts (every master that checked in since the watcher's last poll, one event
+// each): the table is drawn once for the burst, at the next frame, not once per event; a person's
+// click on a filter or a column is drawn at once.
+let renderPending = false;
 
 function getJson(path) {
   return fetch(path, { headers: { Accept: "application/json" } }).then((r) => {
@@ -33,12 +37,16 @@ function load() {
   });
 }
 
-function owned(components, masterid) {
-  const names = [];
+// masterid -> the sorted names of the components it owns, in one pass over them.
+function ownedBy(components) {
+  const byMaster = new Map();
   for (const c of components.values()) {
-    if (c.masterid === masterid) { names.push(c.name); }
+    if (c.masterid === null) { continue; }
+    const names = byMaster.get(c.masterid);
+    if (names) { names.push(c.name); } else { byMaster.set(c.masterid, [c.name]); }
   }
-  return names.sort();
+  for (const names of byMaster.values()) { names.sort(); }
+  return byMaster;
 }
 
 function ago(epochSeconds) {
@@ -77,13 +85,16 @@ function cell(tr, label, cls) {
 }
 
 function render() {
+  renderPending = false;
+  const schedulers = ownedBy(state.schedulers);
+  const changesources = ownedBy(state.changesources);
   const rows = [];
   for (const m of state.masters.values()) {
     if (state.filter === "active" && !m.active) { continue; }
     if (state.filter === "inactive" && m.active) { continue; }
     rows.push(Object.assign({}, m, {
-      schedulers: owned(state.schedulers, m.masterid),
-      changesources: owned(state.changesources, m.masterid),
+      schedulers: schedulers.get(m.masterid) || [],
+      changesources: changesources.get(m.masterid) || [],
     }));
   }
   rows.sort(compare);
@@ -142,7 +153,14 @@ function onEvent(event) {
       components.set(key, { name: message.name, masterid: null });
     }
   }
-  render();
+  renderSoon();
+}
+
+function renderSoon() {
+  if (!renderPending) {
+    renderPending = true;
+    requestAnimationFrame(() => { if (renderPending) { render(); } });
+  }
 }
 
 function connect() {
