@@ -2,13 +2,13 @@
 """What a burst of events costs the Build Masters page in a browser.
 
 A scratch SQLite database holds MASTERS inactive masters, each owning one scheduler; `serve --poll 2s`
-on the jar lists them, and headless Chromium shows the page. Each burst is one UPDATE that moves every
-master's last_active, so that the cluster watcher publishes MASTERS events at its next poll. Printed
-per burst, as one JSON line: the seconds until the page shows every new time, and the browser's main
-thread time over that and one second more (Chromium's own counters, CDP Performance.getMetrics:
-tasks, of them script, layout and style).
+on the jar lists them, and headless Chromium shows the page. Each burst is one UPDATE that moves the
+last_active of every master (or of the first CHANGED), so that the cluster watcher publishes that many
+events at its next poll. Printed per burst, as one JSON line: the seconds until the page shows every
+new time, and the browser's main thread time over that and one second more (Chromium's own counters,
+CDP Performance.getMetrics: tasks, of them script, layout and style).
 
-Usage: multimaster-bench/page-burst.py [--jar JAR] MASTERS BURSTS
+Usage: multimaster-bench/page-burst.py [--jar JAR] [--changed CHANGED] MASTERS BURSTS
 JAR defaults to the jar that `bin/multimaster` runs (build it first). Needs Debian's chromium,
 chromium-driver and python3-selenium, and /usr/bin/python3 (Debian's, which has Selenium).
 """
@@ -38,9 +38,12 @@ def positive(text):
 def main():
     parser = argparse.ArgumentParser(prog="page-burst.py", description=__doc__.splitlines()[0])
     parser.add_argument("--jar", default=os.path.join(ROOT, "multimaster-server/target/multimaster.jar"))
+    parser.add_argument("--changed", type=positive, help="masters that check in at each burst (default: all)")
     parser.add_argument("masters", type=positive)
     parser.add_argument("bursts", type=positive)
     args = parser.parse_args()
+    if args.changed is not None and args.changed > args.masters:
+        parser.error("--changed %d is more than the %d masters" % (args.changed, args.masters))
     if not os.path.isfile(args.jar):
         parser.error("no jar at %s; build it with ./mvnw -B package -DskipTests" % args.jar)
 
@@ -53,6 +56,7 @@ def main():
         subprocess.run(["java", "-jar", args.jar, "upgrade", "--db", url], check=True, capture_output=True)
         connection = sqlite3.connect(db)
         n = args.masters
+        changed = args.changed or n
         connection.executemany(
             "INSERT INTO masters (id, name, name_hash, active, last_active) VALUES (?, ?, ?, 0, 1348971992)",
             [(i, "master-%d" % i, "h%d" % i) for i in range(1, n + 1)])
@@ -103,18 +107,19 @@ def main():
             want = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(stamp))
             before = metrics()
             start = time.monotonic()
-            connection.execute("UPDATE masters SET last_active = ?", (stamp,))
+            connection.execute("UPDATE masters SET last_active = ? WHERE id <= ?", (stamp, changed))
             connection.commit()
             while browser.execute_script(
-                    "return [...document.querySelectorAll('#masters td.last abbr')]"
-                    ".every(a => a.title === arguments[0])", want) is not True:
+                    "return [...document.querySelectorAll('#masters tbody tr')]"
+                    ".filter(tr => Number(tr.dataset.masterid) <= arguments[1])"
+                    ".every(tr => tr.querySelector('td.last abbr').title === arguments[0])", want, changed) is not True:
                 time.sleep(0.1)
             shown = time.monotonic() - start
             time.sleep(1)
             after = metrics()
             spent = {name: round(after[name] - before[name], 3)
                      for name in ["TaskDuration", "ScriptDuration", "LayoutDuration", "RecalcStyleDuration"]}
-            print(json.dumps({"jar": args.jar, "masters": n, "burst": burst, "shown_after_s": round(shown, 2),
+            print(json.dumps({"jar": args.jar, "masters": n, "changed": changed, "burst": burst, "shown_after_s": round(shown, 2),
                               **spent}), flush=True)
     finally:
         if browser is not None:

@@ -213,14 +213,8 @@ class BuildMastersPageIT {
         assertThat((List<?>) external).as("assets from elsewhere").isEmpty();
     }
 
-    /**
-     * The watcher publishes every master that checked in since its last poll at once, one event each:
-     * the page draws the table once for such a burst. Drawn once per event, a page of a thousand
-     * masters rebuilt a thousand rows for each of them.
-     */
-    @Test
-    void shouldDrawABurstOfEventsOnceNotOncePerEvent() throws Exception {
-        int masters = 100;
+    /** Serves the page on the database, given masters 1..N (inactive, last seen in 2012); its port. */
+    private int observe(int masters) throws Exception {
         try (Connection c = database.connect();
                 Statement s = c.createStatement()) {
             for (int id = 1; id <= masters; id++) {
@@ -233,28 +227,80 @@ class BuildMastersPageIT {
                 "observer",
                 List.of("serve", "--db", database.url(), "--http", "127.0.0.1:0", "--poll", "300ms"));
         daemons.add(observer);
-        browser.get("http://127.0.0.1:" + observer.httpPort() + "/");
+        return observer.httpPort();
+    }
+
+    private void openLive(int port, int masters) {
+        browser.get("http://127.0.0.1:" + port + "/");
         until(
                 "the page to list the masters, live",
                 Duration.ofSeconds(60),
                 () -> rows().size() == masters
                         && browser.findElement(By.id("status")).getText().equals("live"));
-        JavascriptExecutor js = browser;
-        js.executeScript("window.__drawn = 0;"
-                + "new MutationObserver(records => records.forEach(r => r.addedNodes.forEach(n => {"
-                + " if (n.nodeName === 'TBODY') { window.__drawn++; } })))"
-                + ".observe(document.getElementById('masters'), { childList: true });");
+    }
 
+    /** Runs {@code body} (JavaScript, given {@code records}) at each change of the table's elements. */
+    private void onTableChanges(String body) {
+        browser.executeScript("new MutationObserver(records => { " + body + " })"
+                + ".observe(document.getElementById('masters'), { childList: true, subtree: true });");
+    }
+
+    private void checkIn(String where, long lastActive) throws Exception {
         try (Connection c = database.connect();
                 Statement s = c.createStatement()) {
-            s.executeUpdate("UPDATE masters SET last_active = 1500000000");
+            s.executeUpdate("UPDATE masters SET last_active = " + lastActive + where);
         }
+    }
+
+    /**
+     * The watcher publishes every master that checked in since its last poll at once, one event each:
+     * the page draws them in one go. Drawn once per event, a page of a thousand masters rebuilt a
+     * thousand rows for each of them.
+     */
+    @Test
+    void shouldDrawABurstOfEventsOnceNotOncePerEvent() throws Exception {
+        int masters = 100;
+        openLive(observe(masters), masters);
+        JavascriptExecutor js = browser;
+        js.executeScript("window.__drawings = 0;");
+        // Each drawing changes the table in one task, which the observer reports in one call.
+        onTableChanges("window.__drawings++;");
+
+        checkIn("", 1500000000);
         until(
                 "every master's new last check-in on the page",
                 Duration.ofSeconds(30),
                 () -> rows().stream().allMatch(r -> r.exactTime().equals("2017-07-14T02:40:00Z")));
 
-        long drawn = ((Number) js.executeScript("return window.__drawn;")).longValue();
-        assertThat(drawn).as("tables drawn for %s events", masters).isBetween(1L, 5L);
+        long drawings = ((Number) js.executeScript("return window.__drawings;")).longValue();
+        assertThat(drawings).as("drawings for %s events", masters).isBetween(1L, 5L);
+    }
+
+    /** A check-in changes its master's row only: the other rows stay the elements they were. */
+    @Test
+    void shouldRedrawOnlyTheRowOfTheMasterThatCheckedIn() throws Exception {
+        int masters = 100;
+        openLive(observe(masters), masters);
+        JavascriptExecutor js = browser;
+        js.executeScript("window.__rows = () => [1, 2, 100].map(id =>"
+                + " document.querySelector('#masters tbody tr[data-masterid=\"' + id + '\"]'));"
+                + "window.__before = window.__rows();"
+                + "window.__added = 0;");
+        onTableChanges("records.forEach(r => { window.__added += r.addedNodes.length; });");
+
+        checkIn(" WHERE id = 2", 1500000000);
+        until(
+                "master 2's new last check-in on the page",
+                Duration.ofSeconds(30),
+                () -> row("master-2").exactTime().equals("2017-07-14T02:40:00Z"));
+
+        assertThat(js.executeScript("return window.__rows().map((tr, i) => tr === window.__before[i]);"))
+                .as("masters 1, 2 and 100 are the same elements as before")
+                .isEqualTo(List.of(true, false, true));
+        assertThat(((Number) js.executeScript("return window.__added;")).longValue())
+                .as("elements added to the table")
+                .isEqualTo(1L);
+        assertThat(rows()).hasSize(masters);
+        assertThat(row("master-1").exactTime()).isEqualTo("2012-09-30T02:26:32Z");
     }
 }

@@ -14,6 +14,8 @@ const state = {
 // each): the table is drawn once for the burst, at the next frame, not once per event; a person's
 // click on a filter or a column is drawn at once.
 let renderPending = false;
+// What the table shows: the masters' ids in order, their rows, and which changed since.
+const drawn = { ids: [], rows: new Map(), changed: new Set(), everything: true };
 
 function getJson(path) {
   return fetch(path, { headers: { Accept: "application/json" } }).then((r) => {
@@ -33,6 +35,7 @@ function load() {
       .map((s) => [s.schedulerid, { name: s.name, masterid: s.master ? s.master.masterid : null }]));
     state.changesources = new Map(changesources.changesources
       .map((c) => [c.changesourceid, { name: c.name, masterid: c.master ? c.master.masterid : null }]));
+    drawn.everything = true;
     render();
   });
 }
@@ -84,6 +87,41 @@ function cell(tr, label, cls) {
   return td;
 }
 
+function rowElement(row) {
+  const tr = document.createElement("tr");
+  tr.className = row.active ? "active" : "inactive";
+  tr.dataset.masterid = String(row.masterid);
+  const stateCell = cell(tr, "Active", "state");
+  const icon = document.createElement("span");
+  icon.className = "icon";
+  icon.setAttribute("aria-hidden", "true");
+  icon.textContent = row.active ? "\u2714" : "\u2716";
+  const text = document.createElement("span");
+  text.className = "text";
+  text.textContent = row.active ? "active" : "inactive";
+  stateCell.append(icon, " ", text);
+  cell(tr, "Name", "name").textContent = row.name;
+  const last = document.createElement("abbr");
+  last.className = "ago";
+  last.dataset.epoch = String(row.last_active);
+  last.title = new Date(row.last_active * 1000).toISOString().replace(".000Z", "Z");
+  last.textContent = ago(row.last_active);
+  cell(tr, "Last Active", "last").appendChild(last);
+  cell(tr, "Schedulers", "schedulers").textContent = row.schedulers.join(", ") || "\u2013";
+  cell(tr, "Change sources", "changesources").textContent = row.changesources.join(", ") || "\u2013";
+  return tr;
+}
+
+function sameIds(a, b) {
+  if (a.length !== b.length) { return false; }
+  for (let i = 0; i < a.length; i++) {
+    if (a[i] !== b[i]) { return false; }
+  }
+  return true;
+}
+
+// When the rows to show are the ones shown, in the same order (a burst of check-ins, sorted by id
+// or name), only the rows of the masters that changed are made again; otherwise the whole table.
 function render() {
   renderPending = false;
   const schedulers = ownedBy(state.schedulers);
@@ -98,33 +136,28 @@ function render() {
     }));
   }
   rows.sort(compare);
-  const tbody = document.querySelector("#masters tbody");
-  const fresh = document.createElement("tbody");
-  for (const row of rows) {
-    const tr = document.createElement("tr");
-    tr.className = row.active ? "active" : "inactive";
-    tr.dataset.masterid = String(row.masterid);
-    const stateCell = cell(tr, "Active", "state");
-    const icon = document.createElement("span");
-    icon.className = "icon";
-    icon.setAttribute("aria-hidden", "true");
-    icon.textContent = row.active ? "\u2714" : "\u2716";
-    const text = document.createElement("span");
-    text.className = "text";
-    text.textContent = row.active ? "active" : "inactive";
-    stateCell.append(icon, " ", text);
-    cell(tr, "Name", "name").textContent = row.name;
-    const last = document.createElement("abbr");
-    last.className = "ago";
-    last.dataset.epoch = String(row.last_active);
-    last.title = new Date(row.last_active * 1000).toISOString().replace(".000Z", "Z");
-    last.textContent = ago(row.last_active);
-    cell(tr, "Last Active", "last").appendChild(last);
-    cell(tr, "Schedulers", "schedulers").textContent = row.schedulers.join(", ") || "\u2013";
-    cell(tr, "Change sources", "changesources").textContent = row.changesources.join(", ") || "\u2013";
-    fresh.appendChild(tr);
+  const ids = rows.map((row) => row.masterid);
+  if (!drawn.everything && sameIds(ids, drawn.ids)) {
+    for (const row of rows) {
+      if (drawn.changed.has(row.masterid)) {
+        const tr = rowElement(row);
+        drawn.rows.get(row.masterid).replaceWith(tr);
+        drawn.rows.set(row.masterid, tr);
+      }
+    }
+  } else {
+    const fresh = document.createElement("tbody");
+    drawn.rows.clear();
+    for (const row of rows) {
+      const tr = rowElement(row);
+      drawn.rows.set(row.masterid, tr);
+      fresh.appendChild(tr);
+    }
+    document.querySelector("#masters tbody").replaceWith(fresh);
   }
-  tbody.replaceWith(fresh);
+  drawn.ids = ids;
+  drawn.changed.clear();
+  drawn.everything = false;
   document.getElementById("count").textContent = rows.length + " of " + state.masters.size + " masters";
   for (const th of document.querySelectorAll("#masters th")) {
     th.setAttribute("aria-sort", th.dataset.sort !== state.sortKey ? "none"
@@ -138,6 +171,7 @@ function onEvent(event) {
   const message = data.message;
   const key = Number(id);
   if (resource === "masters") {
+    drawn.changed.add(key);
     if (type === "removed") {
       state.masters.delete(key);
     } else {
@@ -147,6 +181,8 @@ function onEvent(event) {
   } else if (resource === "schedulers" || resource === "changesources") {
     const components = state[resource];
     const known = components.get(key) || { name: message.name, masterid: null };
+    drawn.changed.add(known.masterid);
+    drawn.changed.add(message.masterid);
     if (type === "claimed") {
       components.set(key, { name: message.name, masterid: message.masterid });
     } else if (type === "released" && known.masterid === message.masterid) {
@@ -188,7 +224,8 @@ document.addEventListener("DOMContentLoaded", () => {
   }
   setInterval(() => {
     for (const el of document.querySelectorAll("abbr.ago")) {
-      el.textContent = ago(Number(el.dataset.epoch));
+      const text = ago(Number(el.dataset.epoch));
+      if (el.textContent !== text) { el.textContent = text; }
     }
   }, 1000);
   connect();
