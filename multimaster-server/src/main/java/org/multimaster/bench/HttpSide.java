@@ -25,9 +25,6 @@ import org.multimaster.http.HttpServer;
  */
 final class HttpSide implements Side {
 
-    /** The daemon's API pool (its {@code HttpService}): requests beyond these wait for a connection. */
-    private static final int API_POOL_SIZE = 2;
-
     /**
      * The cluster watcher reads every master at each poll, for the event stream and the page; no one
      * listens here, and with 100,000 masters its reads would run between the timed calls.
@@ -56,7 +53,7 @@ final class HttpSide implements Side {
         DbConnector api = DbConnector.builder()
                 .url(url)
                 .poolName("multimaster-bench-api")
-                .poolSize(API_POOL_SIZE)
+                .poolSize(HttpServer.API_POOL_SIZE)
                 .migrate(false)
                 .open();
         try {

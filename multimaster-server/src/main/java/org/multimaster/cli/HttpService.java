@@ -34,9 +34,6 @@ final class HttpService implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(HttpService.class);
 
-    /** Connections of the API's own pool: requests beyond them wait for one, the master never does. */
-    private static final int API_POOL_SIZE = 2;
-
     private final DbConnector api;
     private final HttpServer server;
 
@@ -61,7 +58,7 @@ final class HttpService implements AutoCloseable {
                 .url(databaseUrl)
                 .poolName("multimaster-api")
                 .metricRegistry(registry)
-                .poolSize(API_POOL_SIZE)
+                .poolSize(HttpServer.API_POOL_SIZE)
                 .connectionTimeout(Duration.ofSeconds(5))
                 .migrate(false)
                 .open();

@@ -37,6 +37,12 @@ public final class HttpServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(HttpServer.class);
 
+    /**
+     * Connections of the pool that the daemons give the API's connector, its own: requests beyond
+     * them wait for one, the master's check-ins never do.
+     */
+    public static final int API_POOL_SIZE = 2;
+
     private final Server server;
     private final ServerConnector connector;
     private final HttpEndpoint endpoint;
