@@ -234,7 +234,7 @@ public final class Bench {
         for (Operation op : Operation.values()) {
             if (options.operations().contains(op)) {
                 Map<String, Samples> bySide =
-                        compare("methods", op, params, workload, sides, count(op, options.masters() + options.dead()));
+                        compare("methods", op, params, workload, sides, options.masters() + options.dead());
                 Samples bb = bySide.get("buildbot");
                 if (bb != null) {
                     buildbotSingle.put(op, bb.perCallMicros());
@@ -243,10 +243,16 @@ public final class Bench {
         }
     }
 
-    /** Runs one operation on every side for every round, and records measurements and ratios. */
+    /**
+     * Runs one operation on every side for every round, and records measurements and ratios.
+     *
+     * @param rows the masters in the table, which sets the batches' length (see {@link #calls})
+     */
     private Map<String, Samples> compare(
-            String scenario, Operation op, Map<String, Integer> params, Workload workload, List<Side> sides, int count)
+            String scenario, Operation op, Map<String, Integer> params, Workload workload, List<Side> sides, int rows)
             throws Exception {
+        int count = count(op, rows, false);
+        int buildbotCount = count(op, rows, true);
         List<Side> active = sides.stream().filter(s -> s.supports(op)).toList();
         Map<String, Samples> bySide = new LinkedHashMap<>();
         active.forEach(s -> bySide.put(s.name(), new Samples()));
@@ -261,6 +267,9 @@ public final class Bench {
                 progress.accept(scenario + " " + params + ": " + op.description() + ", "
                         + (round == 0 ? "warm-up" : "round " + round + "/" + options.rounds()) + ", " + side.name());
                 Workload.Batch own = batch.forSide(side.name());
+                if (side.name().equals("buildbot")) {
+                    own = own.first(buildbotCount);
+                }
                 workload.prepare(own);
                 long[] nanos = side.run(own);
                 workload.reset(op);
@@ -437,7 +446,7 @@ public final class Bench {
                     Map.of("masters", options.masters(), "dead", dead),
                     workload,
                     sides,
-                    count(Operation.SWEEP, options.masters() + dead));
+                    options.masters() + dead);
         }
     }
 
@@ -497,7 +506,7 @@ public final class Bench {
                     long[] c = buildbot.run(workload.batch(Operation.CHECK_IN, Math.min(n, options.ops()), random));
                     workload.reset(Operation.CHECK_IN);
                     long[] s = buildbot.run(
-                            workload.batch(Operation.SWEEP, count(Operation.SWEEP, n + options.dead()), random));
+                            workload.batch(Operation.SWEEP, count(Operation.SWEEP, n + options.dead(), true), random));
                     workload.reset(Operation.SWEEP);
                     checkIn += sum(c) / (double) c.length / rounds;
                     sweep += sum(s) / (double) s.length / rounds;
@@ -515,18 +524,26 @@ public final class Bench {
             Map<String, Integer> params = Map.of("masters", n, "active", active);
             for (Operation op : List.of(Operation.PAGE_ACTIVE, Operation.PAGE_BY_NAME)) {
                 if (options.operations().contains(op)) {
-                    compare("listing", op, params, workload, sides, count(op, n));
+                    compare("listing", op, params, workload, sides, n);
                 }
             }
         }
     }
 
-    /** Calls per batch: {@code --ops}, fewer for operations that touch every row. */
-    private int count(Operation op, int rows) {
-        if (!op.wholeTable()) {
-            return options.ops();
+    /** Calls per batch on Buildbot's side or on the others: {@code --ops}, fewer where a call touches every row. */
+    private int count(Operation op, int rows, boolean buildbot) {
+        return calls(op, options.ops(), rows, buildbot);
+    }
+
+    /**
+     * Calls per batch: {@code ops}, or for an operation whose call touches all {@code rows} on that
+     * side, as many as make {@code ops} calls over 100 rows (at least one).
+     */
+    static int calls(Operation op, int ops, int rows, boolean buildbot) {
+        if (!op.wholeTable(buildbot)) {
+            return ops;
         }
-        return (int) Math.max(1, Math.min(options.ops(), options.ops() * 100L / Math.max(100, rows)));
+        return (int) Math.max(1, Math.min(ops, ops * 100L / Math.max(100, rows)));
     }
 
     private static Ratio ratio(

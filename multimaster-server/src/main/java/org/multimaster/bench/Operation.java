@@ -60,10 +60,18 @@ public enum Operation {
         return category;
     }
 
-    /** Whether one call touches every row on some side, so batches are shorter. */
-    boolean wholeTable() {
-        // The pages too: Buildbot answers them by loading every row.
-        return this == GET_MASTERS || this == LONG_AGO || this == SWEEP || this == PAGE_ACTIVE || this == PAGE_BY_NAME;
+    /**
+     * Whether one call touches every row on Buildbot's side ({@code buildbot}) or on ours and the
+     * floor's, so that side's batches are shorter. Buildbot answers the pages and the sweep by
+     * loading every master; our pages count every matching row for their total; our sweep reads one
+     * range of an index, and gets whole batches like any short call.
+     */
+    boolean wholeTable(boolean buildbot) {
+        return switch (this) {
+            case GET_MASTERS, LONG_AGO, PAGE_ACTIVE, PAGE_BY_NAME -> true;
+            case SWEEP -> buildbot;
+            default -> false;
+        };
     }
 
     /** Whether Buildbot's masters connector (or data layer) has this operation. */

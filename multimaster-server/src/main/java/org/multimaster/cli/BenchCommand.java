@@ -83,7 +83,7 @@ final class BenchCommand extends DatabaseCommand {
             paramLabel = "K",
             defaultValue = "300",
             description = "Calls per side and round"
-                    + " (fewer for operations that touch every row). Default: ${DEFAULT-VALUE}.")
+                    + " (fewer where a call touches every row on that side). Default: ${DEFAULT-VALUE}.")
     int ops;
 
     @Option(

@@ -86,6 +86,19 @@ class WorkloadTest {
     }
 
     @Test
+    void shouldRenewOnlyTheActiveMastersAfterASweepWhichChangesNoRow() throws Exception {
+        workload.seed(5, 3, 0);
+        s.executeUpdate("UPDATE masters SET last_active = " + NOW + " WHERE name LIKE 'bench-a-%'");
+        // A value no reset writes: the dead rows must not be written at all.
+        s.executeUpdate("UPDATE masters SET last_active = 7 WHERE name LIKE 'bench-d-%'");
+
+        workload.reset(Operation.SWEEP);
+
+        assertThat(lastActive(s, "bench-a-%")).containsOnly(NOW - 60);
+        assertThat(lastActive(s, "bench-d-%")).containsOnly(7L);
+    }
+
+    @Test
     void shouldPrepareADeactivationFromAMasterThatCheckedInAHeartbeatAgo() throws Exception {
         workload.seed(5, 0, 4);
         s.executeUpdate("UPDATE masters SET active = 0, last_active = 0");

@@ -43,11 +43,8 @@ abstract class AbstractBenchSmokeTest {
     @Test
     void shouldMeasureEveryOperationOnEverySideAndCompareThem() throws Exception {
         boolean buildbot = buildbotInstalled();
-        List<String> args = new ArrayList<>(List.of(
-                "bench",
-                "--db",
-                database.url(),
-                "--json",
+        List<String> args = benchJson(
+                buildbot,
                 "--masters",
                 "12",
                 "--ops",
@@ -65,10 +62,7 @@ abstract class AbstractBenchSmokeTest {
                 "--listing-active",
                 "5",
                 "--warm-up",
-                "50ms"));
-        if (!buildbot) {
-            args.add("--no-buildbot");
-        }
+                "50ms");
 
         Cli.Result result = cli.run(args.toArray(String[]::new));
 
@@ -119,6 +113,39 @@ abstract class AbstractBenchSmokeTest {
     }
 
     @Test
+    void shouldCutTheSweepsBatchesOnlyOnBuildbotsSideWhichLoadsEveryMaster() throws Exception {
+        boolean buildbot = buildbotInstalled();
+        List<String> args = benchJson(
+                buildbot,
+                "--scenario",
+                "sweep",
+                "--masters",
+                "12",
+                "--ops",
+                "4",
+                "--rounds",
+                "2",
+                "--sweep-dead",
+                "200",
+                "--warm-up",
+                "0ms");
+
+        Cli.Result result = cli.run(args.toArray(String[]::new));
+
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        // 212 masters: Buildbot's sweep loads them all, so its batches are cut to one call of the
+        // four; ours and the floor's read one index range and run all four, in each of two rounds.
+        Set<String> calls = new HashSet<>();
+        for (JsonNode m : JSON.readTree(result.out()).get("measurements")) {
+            calls.add(m.get("side").asText() + " " + m.get("calls").asLong());
+        }
+        assertThat(calls).contains("multimaster 8", "floor 8");
+        if (buildbot) {
+            assertThat(calls).contains("buildbot 2");
+        }
+    }
+
+    @Test
     void shouldRefuseADatabaseHoldingMastersItDidNotWrite() throws Exception {
         assertThat(cli.run("find", "live:master", "--db", database.url()).exitCode())
                 .isZero();
@@ -136,6 +163,16 @@ abstract class AbstractBenchSmokeTest {
 
         assertThat(result.exitCode()).isEqualTo(ExitCodes.USAGE);
         assertThat(result.err()).startsWith("multimaster: --rounds 0 must be at least 1");
+    }
+
+    /** The arguments of a {@code bench --json} run on this test's database, without Buildbot unless it is installed. */
+    private List<String> benchJson(boolean buildbot, String... options) {
+        List<String> args = new ArrayList<>(List.of("bench", "--db", database.url(), "--json"));
+        args.addAll(List.of(options));
+        if (!buildbot) {
+            args.add("--no-buildbot");
+        }
+        return args;
     }
 
     private long count(String sql) throws Exception {
