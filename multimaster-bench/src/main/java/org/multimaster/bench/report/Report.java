@@ -570,23 +570,42 @@ public final class Report {
                 true);
     }
 
-    /** The JMH results ({@code -rf json}): one row per benchmark, a column per database. */
+    /**
+     * The JMH results ({@code -rf json}): a column per database (one headed "no database" for a
+     * benchmark without one), and a row per benchmark and value of each other parameter that takes
+     * several values, named in the row (e.g. {@code handedOff (gapMicros=100, waitMicros=0)}).
+     */
     private void jmh() {
         JsonNode results = jmh;
         if (results == null) {
             return;
         }
+        Map<String, Map<String, Set<String>>> valuesByBenchmark = new TreeMap<>();
+        for (JsonNode r : results) {
+            Map<String, Set<String>> values = valuesByBenchmark.computeIfAbsent(jmhName(r), k -> new TreeMap<>());
+            r.path("params")
+                    .fields()
+                    .forEachRemaining(p -> values.computeIfAbsent(p.getKey(), k -> new TreeSet<>())
+                            .add(p.getValue().asText()));
+        }
         Map<String, Map<String, String>> rows = new TreeMap<>();
         List<String> databases = new ArrayList<>();
         for (JsonNode r : results) {
-            String benchmark = r.get("benchmark").asText();
-            benchmark = benchmark.substring(benchmark.lastIndexOf('.') + 1);
-            String database = r.at("/params/db").asText();
+            String benchmark = jmhName(r);
+            List<String> varying = new ArrayList<>();
+            valuesByBenchmark.getOrDefault(benchmark, Map.of()).forEach((param, values) -> {
+                if (!param.equals("db") && values.size() > 1) {
+                    varying.add(param + "=" + r.at("/params/" + param).asText());
+                }
+            });
+            String row = varying.isEmpty() ? benchmark : benchmark + " (" + String.join(", ", varying) + ")";
+            String database = r.at("/params/db").asText("");
+            database = database.isEmpty() ? "no database" : database;
             if (!databases.contains(database)) {
                 databases.add(database);
             }
             JsonNode metric = r.get("primaryMetric");
-            rows.computeIfAbsent(benchmark, k -> new LinkedHashMap<>())
+            rows.computeIfAbsent(row, k -> new LinkedHashMap<>())
                     .put(
                             database,
                             String.format(
@@ -606,6 +625,12 @@ public final class Report {
             md.append(" |\n");
         });
         md.append("\n");
+    }
+
+    /** A JMH result's benchmark method, without its class. */
+    private static String jmhName(JsonNode result) {
+        String benchmark = result.get("benchmark").asText();
+        return benchmark.substring(benchmark.lastIndexOf('.') + 1);
     }
 
     private void targets() {
