@@ -539,7 +539,7 @@ public final class Bench {
      * Calls per batch: {@code ops}, or for an operation whose call touches all {@code rows} on that
      * side, as many as make {@code ops} calls over 100 rows (at least one).
      */
-    static int calls(Operation op, int ops, int rows, boolean buildbot) {
+    private static int calls(Operation op, int ops, int rows, boolean buildbot) {
         if (!op.wholeTable(buildbot)) {
             return ops;
         }
