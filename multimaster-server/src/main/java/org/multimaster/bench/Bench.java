@@ -246,7 +246,7 @@ public final class Bench {
     /**
      * Runs one operation on every side for every round, and records measurements and ratios.
      *
-     * @param rows the masters in the table, which sets the batches' length (see {@link #calls})
+     * @param rows the masters in the table, which sets the batches' length (see {@link #count})
      */
     private Map<String, Samples> compare(
             String scenario, Operation op, Map<String, Integer> params, Workload workload, List<Side> sides, int rows)
@@ -530,16 +530,13 @@ public final class Bench {
         }
     }
 
-    /** Calls per batch on Buildbot's side or on the others: {@code --ops}, fewer where a call touches every row. */
-    private int count(Operation op, int rows, boolean buildbot) {
-        return calls(op, options.ops(), rows, buildbot);
-    }
-
     /**
-     * Calls per batch: {@code ops}, or for an operation whose call touches all {@code rows} on that
-     * side, as many as make {@code ops} calls over 100 rows (at least one).
+     * Calls per batch on Buildbot's side or on the others: {@code --ops}, or for an operation whose
+     * call touches all {@code rows} on that side, as many as make {@code --ops} calls over 100 rows
+     * (at least one).
      */
-    private static int calls(Operation op, int ops, int rows, boolean buildbot) {
+    private int count(Operation op, int rows, boolean buildbot) {
+        int ops = options.ops();
         if (!op.wholeTable(buildbot)) {
             return ops;
         }
