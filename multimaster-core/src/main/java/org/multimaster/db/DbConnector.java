@@ -68,6 +68,16 @@ public interface DbConnector extends AutoCloseable {
     CompletableFuture<ClusterState> clusterState();
 
     /**
+     * Reads, in one statement, the active masters, those with an id above {@code afterId}, every
+     * claim and how many masters there are (see {@link ClusterPoll}): what a watcher that knows the
+     * cluster up to master {@code afterId} reads at each poll, in time that grows with the active
+     * masters and the claims, not with every master the table holds.
+     *
+     * @param afterId the highest master id the caller knows; 0 for none
+     */
+    CompletableFuture<ClusterPoll> clusterPoll(long afterId);
+
+    /**
      * Reads the database server's current time, to the millisecond where the database has it (SQLite
      * and PostgreSQL, MariaDB from 5.6), e.g. to measure clock skew.
      */

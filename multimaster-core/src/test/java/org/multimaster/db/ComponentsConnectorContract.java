@@ -460,6 +460,48 @@ abstract class ComponentsConnectorContract {
     }
 
     @Test
+    void shouldPollTheActiveMastersThoseAfterTheIdGivenEveryClaimAndTheCountOfAllMasters() throws SQLException {
+        long a = activeMaster("a");
+        long b = done(db().masters().findMasterId("b"));
+        long c = activeMaster("c");
+        long d = done(db().masters().findMasterId("d"));
+        long e = done(db().masters().findMasterId("e"));
+        long nightly = done(db().schedulers().findSchedulerId("nightly"));
+        long git = done(db().changeSources().findChangeSourceId("git"));
+        done(db().schedulers().setSchedulerMaster(nightly, c));
+        done(db().changeSources().setChangeSourceMaster(git, a));
+
+        ClusterPoll poll = done(db().clusterPoll(d));
+
+        // b and d are inactive and not after d: left in the table.
+        assertThat(poll.masters())
+                .containsExactly(
+                        new MasterModel(a, "a", true, T0),
+                        new MasterModel(c, "c", true, T0),
+                        new MasterModel(e, "e", false, T0));
+        assertThat(poll.masterCount()).isEqualTo(5);
+        assertThat(poll.schedulers()).containsExactly(new SchedulerModel(nightly, "nightly", true, c));
+        assertThat(poll.changeSources()).containsExactly(new ChangeSourceModel(git, "git", a));
+        assertThat(done(db().clusterPoll(0)).masters())
+                .as("after id 0: every master")
+                .isEqualTo(done(db().clusterState()).masters());
+        assertThat(b).isLessThan(d);
+    }
+
+    @Test
+    void shouldCountTheMastersAPollDoesNotRead() throws SQLException {
+        activeMaster("a");
+        long b = done(db().masters().findMasterId("b"));
+        long c = done(db().masters().findMasterId("c"));
+
+        execute("DELETE FROM masters WHERE id = ?", b);
+
+        ClusterPoll poll = done(db().clusterPoll(c));
+        assertThat(poll.masters()).extracting(MasterModel::name).containsExactly("a");
+        assertThat(poll.masterCount()).isEqualTo(2);
+    }
+
+    @Test
     void shouldReadTheClusterInIdOrderWhateverOrderTheRowsAreStoredIn() throws SQLException {
         long a = activeMaster("a");
         long b = activeMaster("b");

@@ -10,12 +10,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.multimaster.db.ChangeSourceModel;
+import org.multimaster.db.ClusterPoll;
 import org.multimaster.db.ClusterState;
 import org.multimaster.db.DbConnector;
 import org.multimaster.db.MasterModel;
@@ -27,11 +30,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Watches the cluster for the event stream: every poll interval it reads every master and claim in
- * one cheap statement ({@link DbConnector#clusterState()}) and publishes what changed since the
- * previous read, whichever process changed it (another master, the CLI, Buildbot). What this
- * process does itself is published at once: its runtime's {@code started} / {@code stopped} events
- * directly, its claims through an immediate read.
+ * Watches the cluster for the event stream: every poll interval it reads the masters and claims in
+ * one statement and publishes what changed since the previous read, whichever process changed it
+ * (another master, the CLI, Buildbot). What this process does itself is published at once: its
+ * runtime's {@code started} / {@code stopped} events directly, its claims through an immediate read.
+ *
+ * <p>A poll reads the active masters, the masters registered since, every claim and the count of all
+ * masters ({@link DbConnector#clusterPoll(long)}), not the inactive masters it knows, which a
+ * registry gathers over the years. When a master it knew as active is not among them (it stopped or
+ * was deleted), or the count is not the one it expects (an inactive master was deleted, or a
+ * registration committed out of id order), it reads every master ({@link DbConnector#clusterState()})
+ * instead, as it does at its first read and once every {@link #FULL_READ_INTERVAL}, for what a poll
+ * cannot see: an inactive row changed by hand.
  *
  * <ol>
  *   <li>the first read only learns the state;
@@ -49,6 +59,9 @@ final class ClusterWatcher implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ClusterWatcher.class);
 
+    /** How often the watcher reads every master even when the polls found nothing amiss. */
+    static final Duration FULL_READ_INTERVAL = Duration.ofMinutes(1);
+
     private final DbConnector db;
     private final Duration poll;
     private final Consumer<ClusterEvent> sink;
@@ -63,9 +76,17 @@ final class ClusterWatcher implements AutoCloseable {
 
     private boolean initialized;
     private boolean failing;
+    /** The highest master id known. */
+    private long maxId;
+    /** How many of the known masters are active. */
+    private int activeCount;
+    /** When the watcher last read every master, by its clock. */
+    private Instant lastFullRead = Instant.MIN;
 
     // Read by other threads.
-    private volatile @Nullable ClusterState last;
+    private volatile int publishedActive = -1;
+    private volatile int publishedInactive = -1;
+    private volatile long fullReads; // written on the watcher's thread only
     private volatile @Nullable Instant lastSuccess;
     private volatile @Nullable String lastError;
     private volatile double skewSeconds = Double.NaN;
@@ -90,9 +111,17 @@ final class ClusterWatcher implements AutoCloseable {
         var unused = thread.scheduleWithFixedDelay(this::pollSafely, 0, millis, TimeUnit.MILLISECONDS);
     }
 
-    /** Reads the cluster now, on the watcher's thread, without waiting for the next interval. */
-    void pollNow() {
-        execute(this::pollSafely);
+    /**
+     * Reads the cluster now, on the watcher's thread, without waiting for the next interval.
+     *
+     * @return done when the read has ended (at once if the watcher is closed)
+     */
+    Future<?> pollNow() {
+        try {
+            return thread.submit(this::pollSafely);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            return CompletableFuture.completedFuture(null); // closed: nothing to watch any more
+        }
     }
 
     /** Publishes an event of this process's runtime at once, then reads the cluster. */
@@ -103,7 +132,7 @@ final class ClusterWatcher implements AutoCloseable {
             Instant lastActive = known != null
                     ? known.lastActive()
                     : clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
-            masters.put(event.masterId(), new MasterModel(event.masterId(), event.name(), event.active(), lastActive));
+            remember(new MasterModel(event.masterId(), event.name(), event.active(), lastActive));
             // A poll may have seen the change first (as a new master, say) without announcing it.
             if (!Boolean.valueOf(event.active()).equals(announced.get(event.masterId()))) {
                 announce(event.masterId(), event.name(), event.active());
@@ -112,10 +141,15 @@ final class ClusterWatcher implements AutoCloseable {
         });
     }
 
-    /** The last state read, or null before the first successful read. */
-    @Nullable
-    ClusterState last() {
-        return last;
+    /** How many masters are active ({@code true}) or not, as last read; NaN before the first read. */
+    double masterCount(boolean active) {
+        int count = active ? publishedActive : publishedInactive;
+        return count < 0 ? Double.NaN : count;
+    }
+
+    /** How many times the watcher has read every master. */
+    long fullReads() {
+        return fullReads;
     }
 
     /** When the last read succeeded, or null if none has. */
@@ -185,9 +219,7 @@ final class ClusterWatcher implements AutoCloseable {
 
     private void pollSafely() {
         try {
-            ClusterState state = db.clusterState().get(Math.max(1, poll.toMillis() * 5), TimeUnit.MILLISECONDS);
-            apply(state);
-            last = state;
+            read();
             measureSkew();
             lastSuccess = clock.instant();
             lastError = null;
@@ -208,51 +240,121 @@ final class ClusterWatcher implements AutoCloseable {
         }
     }
 
+    private void read() throws Exception {
+        long timeout = Math.max(1, poll.toMillis() * 5);
+        Instant now = clock.instant();
+        if (initialized && now.isBefore(lastFullRead.plus(FULL_READ_INTERVAL)) && !now.isBefore(lastFullRead)) {
+            ClusterPoll found = db.clusterPoll(maxId).get(timeout, TimeUnit.MILLISECONDS);
+            if (accounted(found)) {
+                for (MasterModel master : found.masters()) {
+                    compare(master);
+                }
+                compareClaims(found.schedulers(), found.changeSources());
+                publishCounts();
+                return;
+            }
+        }
+        ClusterState state = db.clusterState().get(timeout, TimeUnit.MILLISECONDS);
+        lastFullRead = now;
+        fullReads++;
+        apply(state);
+    }
+
+    /**
+     * Whether a poll accounts for every change: each master known as active is still active, and
+     * the count is the known masters plus the new ones read.
+     */
+    private boolean accounted(ClusterPoll found) {
+        int stillActive = 0;
+        int added = 0;
+        for (MasterModel master : found.masters()) {
+            MasterModel known = masters.get(master.id());
+            if (known == null) {
+                added++;
+            } else if (known.active()) {
+                stillActive++;
+            }
+        }
+        return stillActive == activeCount && found.masterCount() == masters.size() + added;
+    }
+
     private void apply(ClusterState state) {
         boolean publish = initialized;
         initialized = true;
         Set<Long> seen = new HashSet<>();
         for (MasterModel master : state.masters()) {
             seen.add(master.id());
-            MasterModel known = masters.put(master.id(), master);
-            if (!publish) {
-                continue;
-            }
-            if (known == null) {
-                sink.accept(ClusterEvent.of("masters", master.id(), "updated", BuildbotJson.master(master)));
-                if (master.active()) {
-                    announce(master.id(), master.name(), true);
-                }
-            } else if (known.active() != master.active()) {
-                announce(master.id(), master.name(), master.active());
-            } else if (!known.lastActive().equals(master.lastActive())) {
-                sink.accept(ClusterEvent.of("masters", master.id(), "updated", BuildbotJson.master(master)));
+            if (publish) {
+                compare(master);
+            } else {
+                remember(master);
             }
         }
         for (Long id : List.copyOf(masters.keySet())) {
             if (!seen.contains(id)) {
-                MasterModel gone = masters.remove(id);
+                MasterModel gone = forget(id);
                 announced.remove(id);
                 if (publish && gone != null) {
                     sink.accept(ClusterEvent.of("masters", id, "removed", BuildbotJson.master(gone)));
                 }
             }
         }
-        Map<String, Claim> current = new LinkedHashMap<>();
-        for (SchedulerModel s : state.schedulers()) {
-            current.put(
-                    "schedulers/" + s.id(),
-                    new Claim("schedulers", "schedulerid", s.id(), s.name(), owner(s.masterId())));
+        if (publish) {
+            compareClaims(state.schedulers(), state.changeSources());
+        } else {
+            claims.clear();
+            claims.putAll(claims(state.schedulers(), state.changeSources()));
         }
-        for (ChangeSourceModel c : state.changeSources()) {
-            current.put(
-                    "changesources/" + c.id(),
-                    new Claim("changesources", "changesourceid", c.id(), c.name(), owner(c.masterId())));
+        publishCounts();
+    }
+
+    /** Takes {@code master} as read and publishes how it differs from what was known of it. */
+    private void compare(MasterModel master) {
+        MasterModel known = remember(master);
+        if (known == null) {
+            sink.accept(ClusterEvent.of("masters", master.id(), "updated", BuildbotJson.master(master)));
+            if (master.active()) {
+                announce(master.id(), master.name(), true);
+            }
+        } else if (known.active() != master.active()) {
+            announce(master.id(), master.name(), master.active());
+        } else if (!known.lastActive().equals(master.lastActive())) {
+            sink.accept(ClusterEvent.of("masters", master.id(), "updated", BuildbotJson.master(master)));
         }
+    }
+
+    private @Nullable MasterModel remember(MasterModel master) {
+        MasterModel known = masters.put(master.id(), master);
+        if (known != null && known.active()) {
+            activeCount--;
+        }
+        if (master.active()) {
+            activeCount++;
+        }
+        maxId = Math.max(maxId, master.id());
+        return known;
+    }
+
+    private @Nullable MasterModel forget(long id) {
+        MasterModel gone = masters.remove(id);
+        if (gone != null && gone.active()) {
+            activeCount--;
+        }
+        return gone;
+    }
+
+    private void publishCounts() {
+        publishedActive = activeCount;
+        publishedInactive = masters.size() - activeCount;
+    }
+
+    /** Publishes the claims that changed owner or went, and takes the ones read as known. */
+    private void compareClaims(List<SchedulerModel> schedulers, List<ChangeSourceModel> changeSources) {
+        Map<String, Claim> current = claims(schedulers, changeSources);
         for (Map.Entry<String, Claim> entry : current.entrySet()) {
             Claim known = claims.get(entry.getKey());
             Claim now = entry.getValue();
-            if (publish && (known == null || known.masterId() != now.masterId())) {
+            if (known == null || known.masterId() != now.masterId()) {
                 if (known != null) {
                     sink.accept(known.event("released"));
                 }
@@ -260,12 +362,27 @@ final class ClusterWatcher implements AutoCloseable {
             }
         }
         for (Map.Entry<String, Claim> entry : claims.entrySet()) {
-            if (publish && !current.containsKey(entry.getKey())) {
+            if (!current.containsKey(entry.getKey())) {
                 sink.accept(entry.getValue().event("released"));
             }
         }
         claims.clear();
         claims.putAll(current);
+    }
+
+    private static Map<String, Claim> claims(List<SchedulerModel> schedulers, List<ChangeSourceModel> changeSources) {
+        Map<String, Claim> claims = new LinkedHashMap<>();
+        for (SchedulerModel s : schedulers) {
+            claims.put(
+                    "schedulers/" + s.id(),
+                    new Claim("schedulers", "schedulerid", s.id(), s.name(), owner(s.masterId())));
+        }
+        for (ChangeSourceModel c : changeSources) {
+            claims.put(
+                    "changesources/" + c.id(),
+                    new Claim("changesources", "changesourceid", c.id(), c.name(), owner(c.masterId())));
+        }
+        return claims;
     }
 
     private static long owner(@Nullable Long masterId) {

@@ -95,7 +95,7 @@ public final class HttpServer implements AutoCloseable {
      * master): the cluster is read at once. For {@code MasterRuntime.Builder.claims}.
      */
     public void clusterChanged() {
-        watcher.pollNow();
+        var unused = watcher.pollNow(); // the events follow from the read; nobody waits for it
     }
 
     /** For tests: publishes an event as the watcher would. */
@@ -303,14 +303,7 @@ public final class HttpServer implements AutoCloseable {
         private static void registerClusterMeters(
                 PrometheusMeterRegistry registry, ClusterWatcher watcher, EventStream events) {
             for (boolean active : new boolean[] {true, false}) {
-                Gauge.builder("multimaster.masters", watcher, w -> {
-                            org.multimaster.db.ClusterState state = w.last();
-                            return state == null
-                                    ? Double.NaN
-                                    : state.masters().stream()
-                                            .filter(m -> m.active() == active)
-                                            .count();
-                        })
+                Gauge.builder("multimaster.masters", watcher, w -> w.masterCount(active))
                         .description("masters of the cluster, as the watcher last read them")
                         .tag("state", active ? "active" : "inactive")
                         .register(registry);

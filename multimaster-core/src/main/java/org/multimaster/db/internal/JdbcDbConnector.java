@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.pool.HikariPool;
 import com.zaxxer.hikari.util.DriverDataSource;
 import java.nio.file.Path;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -20,6 +21,7 @@ import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 import org.multimaster.db.ChangeSourceModel;
 import org.multimaster.db.ChangeSourcesConnector;
+import org.multimaster.db.ClusterPoll;
 import org.multimaster.db.ClusterState;
 import org.multimaster.db.DatabaseKind;
 import org.multimaster.db.DatabaseUnavailableException;
@@ -285,36 +287,69 @@ public final class JdbcDbConnector implements DbConnector {
     @Override
     public CompletableFuture<ClusterState> clusterState() {
         return sql.autoCommit("read the cluster's state", connection -> {
-            List<MasterModel> masters = new ArrayList<>();
-            List<SchedulerModel> schedulers = new ArrayList<>();
-            List<ChangeSourceModel> changeSources = new ArrayList<>();
-            try (java.sql.Statement statement = connection.createStatement();
-                    java.sql.ResultSet rs = statement.executeQuery(CLUSTER_STATE)) {
-                while (rs.next()) {
-                    long id = rs.getLong(2);
-                    String name = rs.getString(3);
-                    switch (rs.getInt(1)) {
-                        case MASTER_ROW ->
-                            masters.add(
-                                    new MasterModel(id, name, rs.getInt(4) != 0, Instant.ofEpochSecond(rs.getLong(5))));
-                        case SCHEDULER_ROW ->
-                            schedulers.add(new SchedulerModel(id, name, rs.getInt(4) != 0, rs.getLong(5)));
-                        default -> changeSources.add(new ChangeSourceModel(id, name, rs.getLong(5)));
-                    }
+            try (PreparedStatement statement = connection.prepareStatement(CLUSTER_STATE)) {
+                Cluster cluster = readCluster(statement);
+                return new ClusterState(cluster.masters, cluster.schedulers, cluster.changeSources);
+            }
+        });
+    }
+
+    @Override
+    public CompletableFuture<ClusterPoll> clusterPoll(long afterId) {
+        return sql.autoCommit("read the cluster's active masters", connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(CLUSTER_POLL)) {
+                statement.setLong(1, afterId);
+                Cluster cluster = readCluster(statement);
+                return new ClusterPoll(cluster.masters, cluster.schedulers, cluster.changeSources, cluster.masterCount);
+            }
+        });
+    }
+
+    /** The rows of {@link #CLUSTER_STATE} or {@link #CLUSTER_POLL}, each list in id order. */
+    private static Cluster readCluster(PreparedStatement statement) throws SQLException {
+        Cluster cluster = new Cluster();
+        try (java.sql.ResultSet rs = statement.executeQuery()) {
+            while (rs.next()) {
+                long id = rs.getLong(2);
+                switch (rs.getInt(1)) {
+                    case MASTER_ROW ->
+                        cluster.masters.add(new MasterModel(
+                                id, rs.getString(3), rs.getInt(4) != 0, Instant.ofEpochSecond(rs.getLong(5))));
+                    case SCHEDULER_ROW ->
+                        cluster.schedulers.add(
+                                new SchedulerModel(id, rs.getString(3), rs.getInt(4) != 0, rs.getLong(5)));
+                    case CHANGE_SOURCE_ROW ->
+                        cluster.changeSources.add(new ChangeSourceModel(id, rs.getString(3), rs.getLong(5)));
+                    default -> cluster.masterCount = id;
                 }
             }
-            // In id order, as ClusterState promises. The rows come in scan order, mostly sorted
-            // already, which the sort goes through in one pass.
-            masters.sort(Comparator.comparingLong(MasterModel::id));
-            schedulers.sort(Comparator.comparingLong(SchedulerModel::id));
-            changeSources.sort(Comparator.comparingLong(ChangeSourceModel::id));
-            return new ClusterState(masters, schedulers, changeSources);
-        });
+        }
+        // In id order, as ClusterState and ClusterPoll promise. The rows come in scan order, mostly
+        // sorted already, which the sort goes through in one pass.
+        cluster.masters.sort(Comparator.comparingLong(MasterModel::id));
+        cluster.schedulers.sort(Comparator.comparingLong(SchedulerModel::id));
+        cluster.changeSources.sort(Comparator.comparingLong(ChangeSourceModel::id));
+        return cluster;
+    }
+
+    /** What one read of the cluster found. */
+    private static final class Cluster {
+        final List<MasterModel> masters = new ArrayList<>();
+        final List<SchedulerModel> schedulers = new ArrayList<>();
+        final List<ChangeSourceModel> changeSources = new ArrayList<>();
+        long masterCount;
     }
 
     private static final int MASTER_ROW = 1;
     private static final int SCHEDULER_ROW = 2;
     private static final int CHANGE_SOURCE_ROW = 3;
+    private static final int MASTER_COUNT_ROW = 4;
+
+    private static final String CLAIMS = " UNION ALL SELECT " + SCHEDULER_ROW
+            + ", s.id, s.name, s.enabled, l.masterid"
+            + " FROM scheduler_masters l JOIN schedulers s ON s.id = l.schedulerid"
+            + " UNION ALL SELECT " + CHANGE_SOURCE_ROW + ", c.id, c.name, 1, l.masterid"
+            + " FROM changesource_masters l JOIN changesources c ON c.id = l.changesourceid";
 
     /**
      * Masters and claims in one statement (one snapshot): kind, id, name, then active and
@@ -323,12 +358,18 @@ public final class JdbcDbConnector implements DbConnector {
      * sorting rows that mostly come in order costs Java next to nothing; and the kind is a number,
      * not a string made for every row.
      */
-    private static final String CLUSTER_STATE = "SELECT " + MASTER_ROW
-            + " AS kind, id, name, active, last_active FROM masters"
-            + " UNION ALL SELECT " + SCHEDULER_ROW + ", s.id, s.name, s.enabled, l.masterid"
-            + " FROM scheduler_masters l JOIN schedulers s ON s.id = l.schedulerid"
-            + " UNION ALL SELECT " + CHANGE_SOURCE_ROW + ", c.id, c.name, 1, l.masterid"
-            + " FROM changesource_masters l JOIN changesources c ON c.id = l.changesourceid";
+    private static final String CLUSTER_STATE =
+            "SELECT " + MASTER_ROW + " AS kind, id, name, active, last_active FROM masters" + CLAIMS;
+
+    /**
+     * {@link #CLUSTER_STATE} for the active masters and those after an id only, with a row that
+     * counts every master (its count in the id column). Where multimaster made the schema, the index
+     * on (active, last_active) and the primary key find those rows; on a schema Buildbot made, the
+     * database scans the table, but the inactive rows do not leave it.
+     */
+    private static final String CLUSTER_POLL = "SELECT " + MASTER_ROW
+            + " AS kind, id, name, active, last_active FROM masters WHERE active = 1 OR id > ?"
+            + " UNION ALL SELECT " + MASTER_COUNT_ROW + ", COUNT(*), '', 0, 0 FROM masters" + CLAIMS;
 
     @Override
     public CompletableFuture<Instant> databaseNow() {
