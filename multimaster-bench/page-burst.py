@@ -1,10 +1,11 @@
 #!/usr/bin/python3
 """What a burst of events costs the Build Masters page in a browser.
 
-A scratch SQLite database holds MASTERS inactive masters, each owning one scheduler; `serve --poll 2s`
+A scratch SQLite database holds MASTERS active masters, each owning one scheduler; `serve --poll 2s`
 on the jar lists them, and headless Chromium shows the page. Each burst is one UPDATE that moves the
-last_active of every master (or of the first CHANGED), so that the cluster watcher publishes that many
-events at its next poll. Printed per burst, as one JSON line: the seconds until the page shows every
+last_active of every master (or of the first CHANGED), as their check-ins would, so that the cluster
+watcher publishes that many events at its next poll. (Until 2026-12-07 the masters were inactive, which
+the watcher read at every poll then; it now reads an inactive master it knows only once a minute.) Printed per burst, as one JSON line: the seconds until the page shows every
 new time, and the browser's main thread time over that and one second more (Chromium's own counters,
 CDP Performance.getMetrics: tasks, of them script, layout and style).
 
@@ -58,7 +59,7 @@ def main():
         n = args.masters
         changed = args.changed or n
         connection.executemany(
-            "INSERT INTO masters (id, name, name_hash, active, last_active) VALUES (?, ?, ?, 0, 1348971992)",
+            "INSERT INTO masters (id, name, name_hash, active, last_active) VALUES (?, ?, ?, 1, 1348971992)",
             [(i, "master-%d" % i, "h%d" % i) for i in range(1, n + 1)])
         connection.executemany(
             "INSERT INTO schedulers (id, name, name_hash, enabled) VALUES (?, ?, ?, 1)",

@@ -213,13 +213,17 @@ class BuildMastersPageIT {
         assertThat((List<?>) external).as("assets from elsewhere").isEmpty();
     }
 
-    /** Serves the page on the database, given masters 1..N (inactive, last seen in 2012); its port. */
+    /**
+     * Serves the page on the database, given masters 1..N (active, last checked in in 2012: an
+     * observer expires nobody); its port. Active, as only an active master checks in: the watcher's
+     * polls read the active masters, and an inactive row changed by hand only once a minute.
+     */
     private int observe(int masters) throws Exception {
         try (Connection c = database.connect();
                 Statement s = c.createStatement()) {
             for (int id = 1; id <= masters; id++) {
                 s.executeUpdate("INSERT INTO masters (id, name, name_hash, active, last_active)" + " VALUES (" + id
-                        + ", 'master-" + id + "', 'h" + id + "', 0, 1348971992)");
+                        + ", 'master-" + id + "', 'h" + id + "', 1, 1348971992)");
             }
         }
         Daemon observer = Daemon.command(

@@ -173,7 +173,7 @@ abstract class ClusterWatcherContract {
 
         // An inactive row changed by hand: no poll reads it.
         execute("UPDATE masters SET last_active = last_active + 60 WHERE id = ?", b);
-        clock.advance(Duration.ofSeconds(59));
+        clock.advance(ClusterWatcher.FULL_READ_INTERVAL.minusSeconds(1));
         assertThat(poll()).isEmpty();
 
         clock.advance(Duration.ofSeconds(1));
