@@ -117,17 +117,13 @@ final class ClusterWatcher implements AutoCloseable {
      * @return done when the read has ended (at once if the watcher is closed)
      */
     Future<?> pollNow() {
-        try {
-            return thread.submit(this::pollSafely);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            return CompletableFuture.completedFuture(null); // closed: nothing to watch any more
-        }
+        return execute(this::pollSafely);
     }
 
     /** Publishes an event of this process's runtime at once, then reads the cluster. */
     void local(MasterEvent event) {
         Objects.requireNonNull(event, "event");
-        execute(() -> {
+        var unused = execute(() -> {
             MasterModel known = masters.get(event.masterId());
             Instant lastActive = known != null
                     ? known.lastActive()
@@ -209,11 +205,12 @@ final class ClusterWatcher implements AutoCloseable {
         }
     }
 
-    private void execute(Runnable task) {
+    /** Runs {@code task} on the watcher's thread; the future is done when it has run, or at once if closed. */
+    private Future<?> execute(Runnable task) {
         try {
-            thread.execute(task);
+            return thread.submit(task);
         } catch (java.util.concurrent.RejectedExecutionException e) {
-            // closed: nothing to watch any more
+            return CompletableFuture.completedFuture(null); // closed: nothing to watch any more
         }
     }
 
