@@ -382,6 +382,22 @@ abstract class ComponentsConnectorContract {
 
     @ParameterizedTest
     @EnumSource(Kind.class)
+    void shouldOrderNamesThatDifferOnlyAfterManyKilobytesInByteOrder(Kind kind) {
+        // MariaDB and MySQL compare sorted strings by their first 1,024 bytes unless told otherwise.
+        String prefix = "scheduler " + "of a very long name ".repeat(200);
+        long z = done(kind.findId(db(), prefix + "z"));
+        long b = done(kind.findId(db(), prefix + "b"));
+
+        assertThat(done(kind.query(db(), ResultSpec.builder().order("name").build()))
+                        .items())
+                .containsExactly(new Component(b, prefix + "b", null), new Component(z, prefix + "z", null));
+        assertThat(done(kind.query(db(), ResultSpec.builder().order("-name").build()))
+                        .items())
+                .containsExactly(new Component(z, prefix + "z", null), new Component(b, prefix + "b", null));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Kind.class)
     void shouldRunDataApiQueriesInSqlWithUnownedFirstWhenOrderedByMaster(Kind kind) throws SQLException {
         long a = activeMaster("a");
         long b = activeMaster("b");

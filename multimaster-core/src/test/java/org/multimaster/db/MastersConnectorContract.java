@@ -837,6 +837,14 @@ abstract class MastersConnectorContract {
             return query(ResultSpec.builder().order(keys).build()).items();
         }
 
+        private List<MasterModel> orderedContaining(String namePart, String... keys) {
+            return query(ResultSpec.builder()
+                            .filter("name", Operator.CONTAINS, namePart)
+                            .order(keys)
+                            .build())
+                    .items();
+        }
+
         @Test
         void shouldReturnEveryMasterInIdOrderWithoutOptions() {
             assertThat(query(ResultSpec.all())).isEqualTo(new ListResult<>(all, 5, 0, null));
@@ -1064,6 +1072,21 @@ abstract class MastersConnectorContract {
         void shouldOrderByNameInByteOrderOnEveryDatabase() {
             assertThat(ordered("name")).containsExactly(upperBeta, alpha, beta, gamma, aerger);
             assertThat(ordered("-name")).containsExactly(aerger, gamma, beta, alpha, upperBeta);
+        }
+
+        @Test
+        void shouldOrderNamesThatDifferOnlyAfterManyKilobytesInByteOrder() {
+            // MariaDB and MySQL sort strings by their first max_sort_length bytes (1,024 by default)
+            // and call the rest a tie; Buildbot sorts whole names.
+            String prefix = "host:/" + "deep/".repeat(2_000);
+            MasterModel z = create(prefix + "z", true, 1000);
+            MasterModel b = create(prefix + "b", true, 1000);
+            MasterModel m = create(prefix + "m", true, 1000);
+
+            assertThat(orderedContaining("deep/deep/", "name")).containsExactly(b, m, z);
+            assertThat(orderedContaining("deep/deep/", "-name")).containsExactly(z, m, b);
+            assertThat(orderedContaining("deep/deep/", "last_active", "-name")).containsExactly(z, m, b);
+            assertThat(filtered("name", Operator.GT, prefix + "m")).containsExactly(aerger, z);
         }
 
         @Test

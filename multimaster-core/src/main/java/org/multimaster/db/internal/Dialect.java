@@ -70,6 +70,23 @@ abstract class Dialect {
     }
 
     /**
+     * Where the database sorts strings by their first bytes only and calls the rest a tie, the
+     * expression of that number of bytes in this session; empty where it sorts whole strings.
+     */
+    Optional<String> sortedStringBytes() {
+        return Optional.empty();
+    }
+
+    /**
+     * Makes the session sort strings by their first {@code bytes} bytes; see {@link #sortedStringBytes}.
+     *
+     * @throws UnsupportedOperationException where the database sorts whole strings
+     */
+    void setSortedStringBytes(Connection connection, long bytes) throws SQLException {
+        throw new UnsupportedOperationException("this database sorts whole strings");
+    }
+
+    /**
      * The one statement that checks the master {@code ?} in ({@code active = 1}, {@code last_active =
      * now}) and returns one row holding the {@code active} value it had before, none if the master
      * is missing; exactly one of several concurrent callers may read 0. Empty where the database
@@ -263,6 +280,19 @@ abstract class Dialect {
         long maxNameBytes() {
             // Buildbot's name columns are TEXT, which MySQL and MariaDB cap at 64 KiB.
             return 65_535;
+        }
+
+        @Override
+        Optional<String> sortedStringBytes() {
+            // 1,024 by default: two names that share their first kilobyte sort as equals.
+            return Optional.of("@@max_sort_length");
+        }
+
+        @Override
+        void setSortedStringBytes(Connection connection, long bytes) throws SQLException {
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("SET SESSION max_sort_length = " + bytes);
+            }
         }
 
         @Override

@@ -9,6 +9,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import org.multimaster.db.ListResult;
@@ -28,6 +29,8 @@ import org.multimaster.db.ResultSpec.Order;
 final class SpecQuery {
 
     private static final String TOTAL = "total_count";
+    private static final String SORTED_BYTES = "sorted_bytes";
+    private static final String LONGEST_SORT_KEY = "longest_sort_key";
 
     private final String table;
     private final String where;
@@ -35,6 +38,7 @@ final class SpecQuery {
     private final String orderBy;
     private final String paging;
     private final List<Object> pagingParameters;
+    private final String sortKeyCheck;
 
     private SpecQuery(
             String table,
@@ -42,13 +46,15 @@ final class SpecQuery {
             List<Object> whereParameters,
             String orderBy,
             String paging,
-            List<Object> pagingParameters) {
+            List<Object> pagingParameters,
+            String sortKeyCheck) {
         this.table = table;
         this.where = where;
         this.whereParameters = whereParameters;
         this.orderBy = orderBy;
         this.paging = paging;
         this.pagingParameters = pagingParameters;
+        this.sortKeyCheck = sortKeyCheck;
     }
 
     /**
@@ -79,6 +85,7 @@ final class SpecQuery {
         }
 
         List<String> keys = new ArrayList<>();
+        List<String> stringKeys = new ArrayList<>();
         boolean idOrdered = false;
         for (Order order : spec.order()) {
             QueryField field = lookup(byName, order.field(), "order");
@@ -88,6 +95,9 @@ final class SpecQuery {
                 keys.add("(" + field.column() + " IS NULL)" + (order.descending() ? " ASC" : " DESC"));
             }
             keys.add(sortExpression(field, dialect) + (order.descending() ? " DESC" : " ASC"));
+            if (field.type() == FieldType.STRING) {
+                stringKeys.add(field.column());
+            }
         }
         if (!idOrdered) {
             // A total order makes offset/limit paging stable.
@@ -104,7 +114,26 @@ final class SpecQuery {
                 parameters,
                 " ORDER BY " + String.join(", ", keys),
                 dialect.paging(spec.limit(), spec.offset() > 0),
-                pagingParameters);
+                pagingParameters,
+                sortKeyCheck(dialect, stringKeys));
+    }
+
+    /**
+     * The columns that tell whether a page's order may rest on a cut sort key: where the database
+     * compares only the first bytes of a sorted string, the number of them and the longest sorted
+     * string of each row; empty otherwise.
+     */
+    private static String sortKeyCheck(Dialect dialect, List<String> stringKeys) {
+        if (stringKeys.isEmpty()) {
+            return "";
+        }
+        return dialect.sortedStringBytes()
+                .map(bytes -> ", " + bytes + " AS " + SORTED_BYTES + ", GREATEST(0, "
+                        + stringKeys.stream()
+                                .map(c -> "OCTET_LENGTH(" + c + ")")
+                                .collect(Collectors.joining(", "))
+                        + ") AS " + LONGEST_SORT_KEY)
+                .orElse("");
     }
 
     /** Reads one row of a query's result. */
@@ -144,22 +173,56 @@ final class SpecQuery {
                 absolute = spec.withAbsolutePaging(knownTotal);
                 query = of(table, fields, dialect, absolute);
             }
-            List<T> items = new ArrayList<>();
-            long total = 0;
-            try (PreparedStatement select = connection.prepareStatement(query.selectSql(columns, TOTAL))) {
-                query.bind(select, true);
-                try (ResultSet rs = select.executeQuery()) {
-                    while (rs.next()) {
-                        items.add(reader.read(rs));
-                        total = rs.getLong(TOTAL);
+            Page<T> page = query.read(connection, columns, reader);
+            OptionalLong sortedBytes = page.cutSortKeysAt();
+            if (sortedBytes.isPresent()) {
+                // A string of the page is at least as long as the database's sort key, so it may
+                // tie with another one that differs only further on: read the page again with the
+                // whole strings compared (a few ms more for 100,000 rows, so only then).
+                dialect.setSortedStringBytes(connection, dialect.maxNameBytes());
+                try {
+                    page = query.read(connection, columns, reader);
+                } finally {
+                    dialect.setSortedStringBytes(connection, sortedBytes.getAsLong());
+                }
+            }
+            long total = page.total();
+            if (page.items().isEmpty()) {
+                total = knownTotal != null ? knownTotal : query.count(connection);
+            }
+            return new ListResult<>(page.items(), total, absolute.offset(), absolute.limit());
+        };
+    }
+
+    /**
+     * One page as {@link #selectSql} read it.
+     *
+     * @param total the count of every matching row, 0 if the page is empty
+     * @param cutSortKeysAt the session's sort key length in bytes if a sorted string of the page is
+     *     at least that long, else empty
+     */
+    private record Page<T>(List<T> items, long total, OptionalLong cutSortKeysAt) {}
+
+    private <T> Page<T> read(Connection connection, String columns, RowReader<T> reader) throws SQLException {
+        List<T> items = new ArrayList<>();
+        long total = 0;
+        long sortedBytes = Long.MAX_VALUE;
+        long longestSortKey = 0;
+        try (PreparedStatement select = connection.prepareStatement(selectSql(columns, TOTAL))) {
+            bind(select, true);
+            try (ResultSet rs = select.executeQuery()) {
+                while (rs.next()) {
+                    items.add(reader.read(rs));
+                    total = rs.getLong(TOTAL);
+                    if (!sortKeyCheck.isEmpty()) {
+                        sortedBytes = rs.getLong(SORTED_BYTES);
+                        longestSortKey = Math.max(longestSortKey, rs.getLong(LONGEST_SORT_KEY));
                     }
                 }
             }
-            if (items.isEmpty()) {
-                total = knownTotal != null ? knownTotal : query.count(connection);
-            }
-            return new ListResult<>(items, total, absolute.offset(), absolute.limit());
-        };
+        }
+        return new Page<>(
+                items, total, longestSortKey >= sortedBytes ? OptionalLong.of(sortedBytes) : OptionalLong.empty());
     }
 
     private long count(Connection connection) throws SQLException {
@@ -178,11 +241,12 @@ final class SpecQuery {
      * one snapshot. A scalar subquery rather than a window count ({@code COUNT(*) OVER ()}): the window
      * runs over every matching row in the page's query, which then sorts them all, while the subquery
      * lets the page read the first rows of an index in its order (a page by name of 100,000 masters
-     * took 120 ms on PostgreSQL that way) and the count read a narrower index.
+     * took 120 ms on PostgreSQL that way) and the count read a narrower index. Where the database cuts
+     * sort keys, two more columns tell whether it may have cut one of the page's (see {@link #sortKeyCheck}).
      */
     String selectSql(String columns, String totalColumn) {
-        return "SELECT " + columns + ", (" + countSql() + ") AS " + totalColumn + " FROM " + table + where + orderBy
-                + paging;
+        return "SELECT " + columns + ", (" + countSql() + ") AS " + totalColumn + sortKeyCheck + " FROM " + table
+                + where + orderBy + paging;
     }
 
     /** {@code SELECT COUNT(*) FROM table WHERE …}. */
