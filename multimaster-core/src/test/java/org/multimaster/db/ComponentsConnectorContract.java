@@ -171,6 +171,30 @@ abstract class ComponentsConnectorContract {
 
     @ParameterizedTest
     @EnumSource(Kind.class)
+    void shouldRefuseANameWithANulCharacterAtOnceOnlyWhereTheDatabaseCannotStoreIt(Kind kind) throws SQLException {
+        String name = "nightly\u0000";
+
+        if (database.kind() == DatabaseKind.POSTGRESQL) {
+            assertThatThrownBy(() -> kind.findId(db(), name))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("'nightly\\0' holds the NUL character");
+            assertThat(count("SELECT COUNT(*) FROM " + kind.table)).isZero();
+        } else {
+            long id = done(kind.findId(db(), name));
+            assertThat(done(kind.findId(db(), name))).isEqualTo(id);
+            assertThat(done(kind.findId(db(), "nightly"))).isNotEqualTo(id);
+        }
+        assertThat(done(kind.query(
+                                db(),
+                                ResultSpec.builder()
+                                        .filter("name", ResultSpec.Operator.CONTAINS, "\u0000")
+                                        .build()))
+                        .total())
+                .isEqualTo(database.kind() == DatabaseKind.POSTGRESQL ? 0 : 1);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Kind.class)
     void shouldReturnOneIdAndWriteOneRowWhen16ThreadsRegisterTheSameNewName(Kind kind) throws Exception {
         DbConnector db = racingDb();
 

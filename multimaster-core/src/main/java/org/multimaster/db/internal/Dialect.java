@@ -64,6 +64,14 @@ abstract class Dialect {
         return expression;
     }
 
+    /**
+     * Whether text columns and parameters can hold the NUL character (U+0000). PostgreSQL's cannot:
+     * it refuses such a parameter with an error, so no stored text holds one.
+     */
+    boolean textHoldsNul() {
+        return true;
+    }
+
     /** The most bytes (UTF-8) a name column of Buildbot's tables holds. */
     long maxNameBytes() {
         return Long.MAX_VALUE;
@@ -228,6 +236,11 @@ abstract class Dialect {
         @Override
         boolean hasDataModifyingCtes() {
             return true;
+        }
+
+        @Override
+        boolean textHoldsNul() {
+            return false;
         }
 
         @Override

@@ -41,6 +41,11 @@ final class NamedRows {
         if (name.isBlank()) {
             throw new IllegalArgumentException(what + " name must not be blank");
         }
+        if (!dialect.textHoldsNul() && name.indexOf('\0') >= 0) {
+            // Only PostgreSQL's text cannot hold it.
+            throw new IllegalArgumentException(what + " name " + quoted(name)
+                    + " holds the NUL character (\\0), which PostgreSQL cannot store; use a name without it");
+        }
         long bytes = name.getBytes(StandardCharsets.UTF_8).length;
         if (bytes > dialect.maxNameBytes()) {
             throw new IllegalArgumentException(what + " name of " + name.length() + " characters (" + bytes
@@ -51,9 +56,10 @@ final class NamedRows {
 
     /** The name quoted for a message, shortened when long: an error must not repeat a huge name. */
     static String quoted(String name) {
-        return name.length() <= 100
-                ? "'" + name + "'"
-                : "'" + name.substring(0, 60) + "…' (" + name.length() + " characters)";
+        String shown = name.length() <= 100 ? name : name.substring(0, 60);
+        // A NUL would end the message in a C string or a terminal's line.
+        shown = shown.replace("\0", "\\0");
+        return name.length() <= 100 ? "'" + shown + "'" : "'" + shown + "…' (" + name.length() + " characters)";
     }
 
     /**

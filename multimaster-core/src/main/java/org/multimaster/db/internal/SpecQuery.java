@@ -316,7 +316,15 @@ final class SpecQuery {
                     case GT -> " > ";
                     default -> " >= ";
                 };
-                parameters.add(values.get(0));
+                Object value = values.get(0);
+                if (string && !canBeStored((String) value, dialect)) {
+                    // Where no stored text holds NUL, none sorts between the part before the first
+                    // NUL and the value itself: below the value is at or below that part.
+                    String text = (String) value;
+                    value = text.substring(0, text.indexOf('\0'));
+                    symbol = op == Operator.LT || op == Operator.LE ? " <= " : " > ";
+                }
+                parameters.add(value);
                 return string
                         ? dialect.binaryText(field.column()) + symbol + dialect.binaryText("?")
                         : field.column() + symbol + "?";
@@ -326,6 +334,9 @@ final class SpecQuery {
                     throw unsupported(field, op);
                 }
                 if (values.size() == 1) {
+                    if (!canBeStored((String) values.get(0), dialect)) {
+                        return "1 = 0";
+                    }
                     parameters.add(values.get(0));
                     return dialect.containsParameter(field.column());
                 }
@@ -334,7 +345,7 @@ final class SpecQuery {
                 List<String> conditions = new ArrayList<>();
                 for (Object value : values) {
                     String text = (String) value;
-                    if (text.codePointCount(0, text.length()) == 1) {
+                    if (text.codePointCount(0, text.length()) == 1 && canBeStored(text, dialect)) {
                         parameters.add(text);
                         conditions.add(dialect.containsParameter(field.column()));
                     }
@@ -343,6 +354,11 @@ final class SpecQuery {
             }
             default -> throw new IllegalStateException("operator " + op);
         }
+    }
+
+    /** Whether the database can hold {@code text}: where text cannot hold NUL, none holds it. */
+    private static boolean canBeStored(String text, Dialect dialect) {
+        return dialect.textHoldsNul() || text.indexOf('\0') < 0;
     }
 
     private static IllegalArgumentException unsupported(QueryField field, Operator op) {
