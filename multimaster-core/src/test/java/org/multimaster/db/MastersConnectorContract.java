@@ -308,6 +308,17 @@ abstract class MastersConnectorContract {
         }
 
         @Test
+        void shouldRefuseANameThatIsNotUnicodeAtOnceAndWriteNothing() {
+            masters();
+
+            assertThatThrownBy(() -> masters().findMasterId("host:/a\ud800"))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("master name 'host:/a\\ud800' holds an unpaired surrogate (\\ud800), which no"
+                            + " database can store as text; use a name of Unicode characters");
+            assertThat(raw.count("masters")).isZero();
+        }
+
+        @Test
         void shouldThrowNullPointerExceptionAtOnceForNullNameAndWriteNothing() {
             masters();
 
@@ -1092,6 +1103,13 @@ abstract class MastersConnectorContract {
         void shouldOrderByNameInByteOrderOnEveryDatabase() {
             assertThat(ordered("name")).containsExactly(upperBeta, alpha, beta, gamma, aerger);
             assertThat(ordered("-name")).containsExactly(aerger, gamma, beta, alpha, upperBeta);
+        }
+
+        @Test
+        void shouldRefuseAFilterValueThatIsNotUnicodeAtOnce() {
+            assertRejected(
+                    ResultSpec.builder().filter("name", Operator.LT, "a\udc00b").build(),
+                    "invalid value 'a\\udc00b' for field name: it holds an unpaired surrogate (\\udc00)");
         }
 
         @Test

@@ -6,7 +6,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Locale;
 import java.util.Objects;
+import java.util.OptionalInt;
 import org.jspecify.annotations.Nullable;
 import org.multimaster.db.MultimasterException;
 
@@ -33,13 +35,21 @@ final class NamedRows {
     private NamedRows() {}
 
     /**
-     * Checks a name before any SQL runs: present, not blank, and not longer than the database's name
-     * column holds (the message gives the limit, never the name).
+     * Checks a name before any SQL runs: present, not blank, text the database can store (Unicode,
+     * and without NUL on PostgreSQL), and not longer than the database's name column holds (the
+     * message gives the limit, never the name).
      */
     static void requireName(@Nullable String name, String what, Dialect dialect) {
         Objects.requireNonNull(name, what + " name");
         if (name.isBlank()) {
             throw new IllegalArgumentException(what + " name must not be blank");
+        }
+        OptionalInt surrogate = unpairedSurrogate(name);
+        if (surrogate.isPresent()) {
+            // UTF-8 has no code for it: a driver would store '?' instead, the name of another master.
+            throw new IllegalArgumentException(what + " name " + quoted(name) + " holds an unpaired surrogate ("
+                    + escape(surrogate.getAsInt())
+                    + "), which no database can store as text; use a name of Unicode characters");
         }
         if (!dialect.textHoldsNul() && name.indexOf('\0') >= 0) {
             // Only PostgreSQL's text cannot hold it.
@@ -57,9 +67,24 @@ final class NamedRows {
     /** The name quoted for a message, shortened when long: an error must not repeat a huge name. */
     static String quoted(String name) {
         String shown = name.length() <= 100 ? name : name.substring(0, 60);
-        // A NUL would end the message in a C string or a terminal's line.
-        shown = shown.replace("\0", "\\0");
-        return name.length() <= 100 ? "'" + shown + "'" : "'" + shown + "…' (" + name.length() + " characters)";
+        StringBuilder out = new StringBuilder("'");
+        // A NUL would end the message in a C string; an unpaired surrogate would print as '?'.
+        shown.codePoints().forEach(c -> out.append(c == 0 || isSurrogate(c) ? escape(c) : Character.toString(c)));
+        out.append(name.length() <= 100 ? "'" : "…' (" + name.length() + " characters)");
+        return out.toString();
+    }
+
+    /** The first UTF-16 surrogate of {@code text} that is not half of a pair, if any. */
+    static OptionalInt unpairedSurrogate(String text) {
+        return text.codePoints().filter(NamedRows::isSurrogate).findFirst();
+    }
+
+    private static boolean isSurrogate(int codePoint) {
+        return codePoint >= Character.MIN_SURROGATE && codePoint <= Character.MAX_SURROGATE;
+    }
+
+    static String escape(int codePoint) {
+        return codePoint == 0 ? "\\0" : String.format(Locale.ROOT, "\\u%04x", codePoint);
     }
 
     /**

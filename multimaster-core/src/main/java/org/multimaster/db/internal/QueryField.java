@@ -2,6 +2,7 @@ package org.multimaster.db.internal;
 
 import java.time.Instant;
 import java.util.Locale;
+import java.util.OptionalInt;
 import org.jspecify.annotations.Nullable;
 import org.multimaster.db.ResourceType.FieldType;
 
@@ -29,7 +30,7 @@ record QueryField(
     /** Converts a filter value for this field into what is bound to the column. */
     Object toColumnValue(Object value) {
         return switch (type) {
-            case STRING -> value instanceof String s ? s : String.valueOf(value);
+            case STRING -> text(value instanceof String s ? s : String.valueOf(value));
             case INTEGER -> toLong(value, "an integer");
             case DATETIME -> value instanceof Instant instant ? wholeSeconds(instant) : toLong(value, "epoch seconds");
             case BOOLEAN -> toBoolean(value) ? 1 : 0;
@@ -37,6 +38,16 @@ record QueryField(
                 throw new IllegalArgumentException(
                         "field " + name + " is a nested entity and cannot be filtered; order or select it only");
         };
+    }
+
+    private String text(String value) {
+        OptionalInt surrogate = NamedRows.unpairedSurrogate(value);
+        if (surrogate.isPresent()) {
+            throw new IllegalArgumentException("invalid value " + NamedRows.quoted(value) + " for field " + name
+                    + ": it holds an unpaired surrogate (" + NamedRows.escape(surrogate.getAsInt())
+                    + "), which is not Unicode text");
+        }
+        return value;
     }
 
     private long toLong(Object value, String expected) {
