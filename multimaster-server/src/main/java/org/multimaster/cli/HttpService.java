@@ -9,8 +9,11 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
@@ -111,9 +114,22 @@ final class HttpService implements AutoCloseable {
         try {
             token = Files.readString(file, StandardCharsets.UTF_8).strip();
         } catch (IOException e) {
+            String problem;
+            if (e instanceof NoSuchFileException) {
+                problem = "does not exist";
+            } else if (Files.isDirectory(file)) {
+                problem = "is a directory";
+            } else if (e instanceof AccessDeniedException) {
+                problem = "cannot be read by this user";
+            } else if (e instanceof CharacterCodingException) {
+                problem = "is not UTF-8 text";
+            } else {
+                problem = "cannot be read (" + e + ")";
+            }
             throw new CliException(
                     ExitCodes.USAGE,
-                    "cannot read the admin token file " + file + ": " + e + "; check --admin-token-file");
+                    "the admin token file " + file + " " + problem
+                            + "; check --admin-token-file, and write a long random token into the file");
         }
         if (token.isEmpty()) {
             throw new CliException(

@@ -159,16 +159,26 @@ class CliErrorsTest {
     }
 
     @Test
-    void shouldRefuseAMissingOrEmptyAdminTokenFileBeforeStarting() throws Exception {
+    void shouldRefuseAnAdminTokenFileThatIsMissingUnreadableOrEmptyBeforeStarting() throws Exception {
         Path tokens = Files.createTempDirectory("mm-tokens");
         Path missing = tokens.resolve("no-token");
         Path empty = Files.writeString(tokens.resolve("empty-token"), " \n");
 
+        Path binary = Files.write(tokens.resolve("binary-token"), new byte[] {(byte) 0xff, (byte) 0xfe, 'x'});
+        String fix = "; check --admin-token-file, and write a long random token into the file\n";
+
         assertFails(
                 run("serve", "--db", dbUrl(), "--admin-token-file", missing.toString()),
                 2,
-                "multimaster: cannot read the admin token file " + missing + ": java.nio.file.NoSuchFileException: "
-                        + missing + "; check --admin-token-file\n");
+                "multimaster: the admin token file " + missing + " does not exist" + fix);
+        assertFails(
+                run("serve", "--db", dbUrl(), "--admin-token-file", tokens.toString()),
+                2,
+                "multimaster: the admin token file " + tokens + " is a directory" + fix);
+        assertFails(
+                run("serve", "--db", dbUrl(), "--admin-token-file", binary.toString()),
+                2,
+                "multimaster: the admin token file " + binary + " is not UTF-8 text" + fix);
         assertFails(
                 run("run", "--db", dbUrl(), "--admin-token-file", empty.toString()),
                 2,
