@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.pool.HikariPool;
 import com.zaxxer.hikari.util.DriverDataSource;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -219,6 +220,12 @@ public final class JdbcDbConnector implements DbConnector {
             if (cause instanceof SQLException sql && SqlErrors.isSqliteNotWritable(sql)) {
                 throw new MultimasterException(notWritableMessage(url), sql);
             }
+            if (cause instanceof SQLException sql && SqlErrors.isSqliteNotADatabase(sql)) {
+                throw new MultimasterException(
+                        "cannot open " + url + ": the file " + sqliteFile(url) + " is not an SQLite database; check"
+                                + " that --db names the database file (the file was left as it was)",
+                        sql);
+            }
             String detail = cause instanceof SQLException sql
                     ? SqlExecutor.describe(sql, url)
                     : url.hidePasswordIn(String.valueOf(cause.getMessage()));
@@ -235,16 +242,25 @@ public final class JdbcDbConnector implements DbConnector {
      * to the file and its directory, unless it reads the file as immutable.
      */
     private static String notWritableMessage(DatabaseUrl url) {
-        String target = url.jdbcUrl().substring("jdbc:sqlite:".length());
-        int query = target.indexOf('?');
-        target = query < 0 ? target : target.substring(0, query);
-        Path file = Path.of(target.startsWith("file:") ? target.substring("file:".length()) : target)
-                .toAbsolutePath()
-                .normalize();
+        Path file = sqliteFile(url);
+        if (Files.isDirectory(file)) {
+            return "cannot open " + url + ": " + file + " is a directory, not an SQLite database file; check that"
+                    + " --db names the database file";
+        }
         return "cannot open " + url + ": the file " + file + " or its directory " + file.getParent()
                 + " is not writable by this user, and SQLite writes its -wal and -shm files beside the database"
                 + " even to read it; run as the user that owns them or make both writable, or read it (while no"
                 + " master writes to it) with --db 'jdbc:sqlite:file:" + file + "?mode=ro&immutable=1'";
+    }
+
+    /** The file of an SQLite URL, absolute. */
+    private static Path sqliteFile(DatabaseUrl url) {
+        String target = url.jdbcUrl().substring("jdbc:sqlite:".length());
+        int query = target.indexOf('?');
+        target = query < 0 ? target : target.substring(0, query);
+        return Path.of(target.startsWith("file:") ? target.substring("file:".length()) : target)
+                .toAbsolutePath()
+                .normalize();
     }
 
     @Override

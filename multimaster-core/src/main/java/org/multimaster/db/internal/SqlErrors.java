@@ -16,6 +16,7 @@ final class SqlErrors {
     private static final int SQLITE_LOCKED = 6;
     private static final int SQLITE_READONLY = 8;
     private static final int SQLITE_CANTOPEN = 14;
+    private static final int SQLITE_NOTADB = 26;
     private static final int SQLITE_CONSTRAINT_PRIMARYKEY = 1555;
     private static final int SQLITE_CONSTRAINT_UNIQUE = 2067;
     private static final int MYSQL_DUPLICATE_ENTRY = 1062;
@@ -97,6 +98,11 @@ final class SqlErrors {
         }
         int primary = sqliteExtendedCode(e) & 0xff;
         return primary == SQLITE_READONLY || primary == SQLITE_CANTOPEN;
+    }
+
+    /** SQLite opened a file that is not an SQLite database (SQLITE_NOTADB). */
+    static boolean isSqliteNotADatabase(SQLException e) {
+        return isSqlite(e) && (sqliteExtendedCode(e) & 0xff) == SQLITE_NOTADB;
     }
 
     /** The database could not be reached or the connection broke. */
