@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.multimaster.db.testing.TestEnvironment;
 
 /**
  * Runs the real {@code bin/multimaster} as a process on the jar that {@code package} built (failsafe
@@ -278,6 +279,63 @@ class MultimasterScriptIT {
                             + " in UTF-8, under a UTF-8 locale\n");
         }
         assertThat(multimaster("list", "--json").out()).isEqualTo("{\"masters\":[],\"meta\":{\"total\":0}}\n");
+    }
+
+    @Test
+    void shouldRunOnANewerJavaWithoutItsWarningAboutSqlitesNativeLibrary() throws Exception {
+        // JDK 22 and later warn on stderr, at every command, when a library of the class path loads
+        // native code, unless the jar's manifest enables native access.
+        Path newer = newerJdk();
+        Map<String, String> environment = Map.of(
+                "JAVA_HOME",
+                newer.toString(),
+                "PATH",
+                newer.resolve("bin") + ":" + System.getenv("PATH"),
+                // An archive made by another JVM would be ignored by the others' runs in this class.
+                "MULTIMASTER_CDS",
+                "off");
+        String bin = ROOT.resolve("bin/multimaster").toString();
+
+        Run version = execute(List.of(bin, "--version"), environment);
+        Run upgrade = execute(List.of(bin, "upgrade"), environment);
+        Run list = execute(List.of(bin, "list", "--json"), environment);
+
+        assertThat(version.out()).contains("\nJava " + javaVersion(newer));
+        assertThat(upgrade).extracting(Run::exitCode, Run::err).containsExactly(0, "");
+        assertThat(list).isEqualTo(new Run(0, "{\"masters\":[],\"meta\":{\"total\":0}}\n", ""));
+    }
+
+    /** A JDK of version 22 or later under /usr/lib/jvm (the machine's second JDK). */
+    private static Path newerJdk() throws IOException {
+        Path jvms = Path.of("/usr/lib/jvm");
+        Path found = null;
+        if (Files.isDirectory(jvms)) {
+            try (var dirs = Files.list(jvms)) {
+                for (Path dir : dirs.sorted().toList()) {
+                    String version = javaVersion(dir);
+                    if (Files.isExecutable(dir.resolve("bin/java"))
+                            && version.matches("\\d+.*")
+                            && Integer.parseInt(version.split("\\D", 2)[0]) >= 22) {
+                        found = dir;
+                    }
+                }
+            }
+        }
+        TestEnvironment.require(found != null, "no JDK 22 or later under /usr/lib/jvm; install one to run this test");
+        return found;
+    }
+
+    /** The JAVA_VERSION of a JDK's release file, or "" without one. */
+    private static String javaVersion(Path jdk) throws IOException {
+        Path release = jdk.resolve("release");
+        if (!Files.isRegularFile(release)) {
+            return "";
+        }
+        return Files.readAllLines(release).stream()
+                .filter(line -> line.startsWith("JAVA_VERSION="))
+                .map(line -> line.substring("JAVA_VERSION=".length()).replace("\"", ""))
+                .findFirst()
+                .orElse("");
     }
 
     @Test
