@@ -157,11 +157,20 @@ public final class MasterRuntime implements AutoCloseable {
         MasterModel before = Await.await(masters.getMaster(masterId), timeout).orElseThrow();
         log.info("master {} ('{}'): marking itself stopped to clear what a crash may have left", masterId, name);
         if (Await.await(masters.setMasterState(masterId, false), timeout)) {
+            Duration silent = Duration.between(before.lastActive(), clock.instant());
+            // A crash, or a second process started under the same name, which shares this master's
+            // id and claims: from the row alone the two look alike while the other is still checking in.
             log.warn(
-                    "master {} ('{}') was still marked active: it did not shut down cleanly; its stale claims"
-                            + " are released, its running builds end as RETRY, and its housekeeping runs now",
+                    "master {} ('{}') was still marked active, last checked in {} ago: it did not shut down"
+                            + " cleanly{}; its stale claims are released, its running builds end as RETRY, and its"
+                            + " housekeeping runs now",
                     masterId,
-                    name);
+                    name,
+                    Durations.format(silent.isNegative() ? Duration.ZERO : silent),
+                    silent.compareTo(expiry) < 0
+                            ? ", or another process runs it now under this name (if so, stop one of them or give"
+                                    + " each its own name: they would share one master and its claims)"
+                            : "");
             dispatcher.dispatch("housekeeping", () -> expirer.housekeep(before));
         }
         log.info("master {} ('{}'): expiring peers silent for more than {}", masterId, name, Durations.format(expiry));

@@ -31,6 +31,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.multimaster.db.DbConnector;
+import org.multimaster.db.Durations;
 import org.multimaster.db.MasterModel;
 import org.multimaster.db.MastersConnector;
 import org.multimaster.db.testing.MutableClock;
@@ -162,6 +163,44 @@ abstract class MasterRuntimeContract {
         assertThat(db.schedulers().getScheduler(scheduler).join().orElseThrow().masterId())
                 .as("the stale claim of the crashed run is released")
                 .isNull();
+    }
+
+    @Test
+    void shouldWarnThatAnotherProcessMayRunTheMasterWhenItFindsItselfActiveAndRecentlyCheckedIn() {
+        peer("host:/twice", T0.minusSeconds(30));
+        List<String> recent = warningsOf(MasterRuntime.class, () -> started(runtime("host:/twice")));
+        // Registered only now: the first master's startup would have expired it.
+        peer("host:/long-dead", T0.minus(EXPIRY).minusSeconds(1));
+        List<String> old = warningsOf(MasterRuntime.class, () -> started(runtime("host:/long-dead")));
+
+        assertThat(recent)
+                .anySatisfy(message -> assertThat(message)
+                        .contains("was still marked active, last checked in 30s ago: it did not shut down cleanly, or"
+                                + " another process runs it now under this name (if so, stop one of them or give each"
+                                + " its own name: they would share one master and its claims); its stale claims"));
+        assertThat(old)
+                .anySatisfy(message -> assertThat(message)
+                        .contains("was still marked active, last checked in " + Durations.format(EXPIRY.plusSeconds(1))
+                                + " ago: it did not shut down cleanly; its stale claims"));
+    }
+
+    /** The warnings {@code source}'s logger wrote while {@code action} ran. */
+    private static List<String> warningsOf(Class<?> source, Runnable action) {
+        ch.qos.logback.classic.Logger logger =
+                (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(source);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logs =
+                new ch.qos.logback.core.read.ListAppender<>();
+        logs.start();
+        logger.addAppender(logs);
+        try {
+            action.run();
+        } finally {
+            logger.detachAppender(logs);
+        }
+        return logs.list.stream()
+                .filter(e -> e.getLevel() == ch.qos.logback.classic.Level.WARN)
+                .map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+                .toList();
     }
 
     @Test
@@ -433,29 +472,17 @@ abstract class MasterRuntimeContract {
 
     @Test
     void shouldMeasureAndLogTheSkewBetweenItsClockAndTheDatabases() {
-        ch.qos.logback.classic.Logger logger =
-                (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(ClockSkew.class);
-        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logs =
-                new ch.qos.logback.core.read.ListAppender<>();
-        logs.start();
-        logger.addAppender(logs);
-        try {
-            long behind = 3600;
-            clock.set(Instant.ofEpochSecond(System.currentTimeMillis() / 1000 - behind));
+        long behind = 3600;
+        clock.set(Instant.ofEpochSecond(System.currentTimeMillis() / 1000 - behind));
 
-            started(runtime("host:/late"));
+        List<String> warnings = warningsOf(ClockSkew.class, () -> started(runtime("host:/late")));
 
-            assertThat(logs.list)
-                    .filteredOn(e -> e.getLevel() == ch.qos.logback.classic.Level.WARN)
-                    .extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
-                    .anySatisfy(message -> assertThat(message)
-                            .matches(
-                                    "this host's clock and the database's differ by \\+36\\d\\d\\.\\d{3} s \\(±\\d+ ms\\); hosts whose"
-                                            + " clocks disagree can expire live masters: fix the clocks or run with --clock"
-                                            + " database"));
-        } finally {
-            logger.detachAppender(logs);
-        }
+        assertThat(warnings)
+                .anySatisfy(message -> assertThat(message)
+                        .matches(
+                                "this host's clock and the database's differ by \\+36\\d\\d\\.\\d{3} s \\(±\\d+ ms\\); hosts whose"
+                                        + " clocks disagree can expire live masters: fix the clocks or run with --clock"
+                                        + " database"));
     }
 
     // ------------------------------------------------------------------ issue 6: never zero housekeepings
