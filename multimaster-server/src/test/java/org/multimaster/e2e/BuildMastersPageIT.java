@@ -10,12 +10,15 @@ import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.multimaster.db.DbConnector;
+import org.multimaster.db.MasterModel;
+import org.multimaster.db.ResultSpec;
 import org.multimaster.db.testing.TestDatabase;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
@@ -254,6 +257,39 @@ class BuildMastersPageIT {
                 Statement s = c.createStatement()) {
             s.executeUpdate("UPDATE masters SET last_active = " + lastActive + where);
         }
+    }
+
+    /**
+     * Sorted by name, the page shows the masters in the data API's order: by code point, which is
+     * UTF-8's byte order. JavaScript's {@code <} compares UTF-16 units, which put a character above
+     * U+FFFF (written as two surrogates, from U+D800) before U+E000 to U+FFFF.
+     */
+    @Test
+    void shouldSortNamesInTheOrderOfTheDataApi() throws Exception {
+        List<String> names = List.of("zeta", "Zeta", "\ufffd replaced", "\ud83d\ude00 grinning", "\ue000 private", "a");
+        List<String> byName;
+        try (DbConnector db = DbConnector.open(database.url())) {
+            for (String name : names) {
+                db.masters().findMasterId(name).join();
+            }
+            byName = db.masters().getMasters(ResultSpec.builder().order("name").build()).join().items().stream()
+                    .map(MasterModel::name)
+                    .toList();
+        }
+        Daemon observer = Daemon.command(
+                dir.resolve("observer"),
+                "observer",
+                List.of("serve", "--db", database.url(), "--http", "127.0.0.1:0", "--poll", "300ms"));
+        daemons.add(observer);
+        openLive(observer.httpPort(), names.size());
+
+        WebElement sortByName = browser.findElement(By.cssSelector("th[data-sort=name] button"));
+        sortByName.click();
+        assertThat(names()).containsExactlyElementsOf(byName);
+        List<String> descending = new ArrayList<>(byName);
+        Collections.reverse(descending);
+        sortByName.click();
+        assertThat(names()).containsExactlyElementsOf(descending);
     }
 
     /**

@@ -40,6 +40,23 @@ function load() {
   });
 }
 
+// Texts in code point order, which is UTF-8's byte order, the data API's: < and > compare UTF-16
+// units, which put a character above U+FFFF (two surrogates, from U+D800) before U+E000-U+FFFF.
+function compareText(x, y) {
+  const n = Math.min(x.length, y.length);
+  for (let i = 0; i < n; i++) {
+    const a = x.charCodeAt(i);
+    const b = y.charCodeAt(i);
+    if (a !== b) {
+      const aPair = a >= 0xd800 && a <= 0xdfff;
+      const bPair = b >= 0xd800 && b <= 0xdfff;
+      if (aPair !== bPair) { return aPair ? 1 : -1; }
+      return a < b ? -1 : 1;
+    }
+  }
+  return x.length - y.length;
+}
+
 // masterid -> the sorted names of the components it owns, in one pass over them.
 function ownedBy(components) {
   const byMaster = new Map();
@@ -48,7 +65,7 @@ function ownedBy(components) {
     const names = byMaster.get(c.masterid);
     if (names) { names.push(c.name); } else { byMaster.set(c.masterid, [c.name]); }
   }
-  for (const names of byMaster.values()) { names.sort(); }
+  for (const names of byMaster.values()) { names.sort(compareText); }
   return byMaster;
 }
 
@@ -74,7 +91,7 @@ function sortValue(row, key) {
 function compare(a, b) {
   const x = sortValue(a, state.sortKey);
   const y = sortValue(b, state.sortKey);
-  let order = x < y ? -1 : x > y ? 1 : 0;
+  let order = typeof x === "string" ? compareText(x, y) : x < y ? -1 : x > y ? 1 : 0;
   if (order === 0) { order = a.masterid - b.masterid; }
   return state.descending ? -order : order;
 }
