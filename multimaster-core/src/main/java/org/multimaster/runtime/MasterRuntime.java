@@ -599,6 +599,11 @@ public final class MasterRuntime implements AutoCloseable {
 
         /** Buildbot's check-in interval. */
         public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(60);
+        /**
+         * The shortest check-in interval: a check-in is a durable write (a commit's flush), and a
+         * shorter interval would only queue them behind each other.
+         */
+        public static final Duration MIN_HEARTBEAT = Duration.ofMillis(100);
         /** Buildbot's expiry. */
         public static final Duration DEFAULT_EXPIRY = Duration.ofMinutes(10);
 
@@ -696,8 +701,9 @@ public final class MasterRuntime implements AutoCloseable {
         }
 
         /**
-         * Checks that a heartbeat interval and an expiry can work together: both positive, and the
-         * expiry more than twice the interval, so that one missed check-in does not expire a master.
+         * Checks that a heartbeat interval and an expiry can work together: both positive, the interval
+         * at least {@link #MIN_HEARTBEAT}, and the expiry more than twice the interval, so that one
+         * missed check-in does not expire a master.
          *
          * @throws IllegalArgumentException saying what to change
          */
@@ -707,6 +713,11 @@ public final class MasterRuntime implements AutoCloseable {
             if (interval.isNegative() || interval.isZero()) {
                 throw new IllegalArgumentException(
                         "heartbeat interval " + Durations.format(interval) + " must be positive; raise --heartbeat");
+            }
+            if (interval.compareTo(MIN_HEARTBEAT) < 0) {
+                throw new IllegalArgumentException("heartbeat interval " + Durations.format(interval) + " is below "
+                        + Durations.format(MIN_HEARTBEAT) + ": each check-in is a durable write to the shared"
+                        + " database, and one that has not completed holds the next back; raise --heartbeat");
             }
             if (expiry.isNegative() || expiry.isZero()) {
                 throw new IllegalArgumentException(

@@ -441,6 +441,16 @@ abstract class MasterRuntimeContract {
                         + " misses one check-in is expired; lower --heartbeat or raise --expire");
         assertThatThrownBy(() -> runtime("a").heartbeatInterval(Duration.ZERO).build())
                 .hasMessage("heartbeat interval 0s must be positive; raise --heartbeat");
+        assertThatThrownBy(() ->
+                        runtime("a").heartbeatInterval(Duration.ofMillis(1)).build())
+                .hasMessage("heartbeat interval 1ms is below 100ms: each check-in is a durable write to the shared"
+                        + " database, and one that has not completed holds the next back; raise --heartbeat");
+        MasterRuntime fastest = runtime("a")
+                .heartbeatInterval(Duration.ofMillis(100))
+                .expiry(Duration.ofMillis(201))
+                .build();
+        toClose.add(fastest);
+        assertThat(fastest.name()).isEqualTo("a");
         assertThatThrownBy(() -> runtime("a").expiry(Duration.ofSeconds(-1)).build())
                 .hasMessage("expiry -1s must be positive; raise --expire");
         assertThatThrownBy(() -> MasterRuntime.builder(db).build())

@@ -170,7 +170,8 @@ public final class HttpServer implements AutoCloseable {
         public Builder poll(Duration poll) {
             Objects.requireNonNull(poll, "poll");
             if (poll.toMillis() < 1) {
-                throw new IllegalArgumentException("poll interval " + poll + " must be at least 1 ms; raise --poll");
+                throw new IllegalArgumentException(
+                        "poll interval " + Durations.format(poll) + " must be at least 1ms; raise --poll");
             }
             this.poll = poll;
             return this;

@@ -193,6 +193,23 @@ class CliErrorsTest {
     }
 
     @Test
+    void shouldRefuseAHeartbeatOrPollTooShortToWorkBeforeStarting() throws Exception {
+        assertFails(
+                run("run", "--db", dbUrl(), "--heartbeat", "1ms"),
+                2,
+                "multimaster: heartbeat interval 1ms is below 100ms: each check-in is a durable write to the shared"
+                        + " database, and one that has not completed holds the next back; raise --heartbeat;"
+                        + " see 'multimaster run --help'\n");
+        assertNoDatabaseFile();
+
+        assertThat(run("upgrade", "--db", dbUrl()).exitCode()).isZero();
+        assertFails(
+                run("serve", "--db", dbUrl(), "--poll", "0s"),
+                2,
+                "multimaster: poll interval 0s must be at least 1ms; raise --poll; see 'multimaster serve --help'\n");
+    }
+
+    @Test
     void shouldRejectAnUnknownFilterField() {
         assertThat(run("upgrade", "--db", dbUrl()).exitCode()).isZero();
 

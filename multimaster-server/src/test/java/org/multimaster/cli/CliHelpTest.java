@@ -307,8 +307,8 @@ Logs every step on stderr. Creates the schema if the database has none.
                                uses it, or live Buildbot masters are expired
                                and their builds ended.
   -h, --help                 Show this help and exit.
-      --heartbeat=DURATION   How often to check in (e.g. 1s, 60s, 2m). Default:
-                               60s.
+      --heartbeat=DURATION   How often to check in (e.g. 1s, 60s, 2m; at least
+                               100ms). Default: 60s.
       --http=HOST:PORT       Serve the data API (/api/v2), the Build Masters
                                page (/), /metrics and /healthz on HOST:PORT;
                                port 0 picks a free one. Default: 127.0.0.1:8010
