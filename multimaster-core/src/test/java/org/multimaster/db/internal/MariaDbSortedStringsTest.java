@@ -71,6 +71,20 @@ class MariaDbSortedStringsTest {
         return page.stream().map(MasterModel::name).toList();
     }
 
+    /**
+     * Registers "a" and two names as long as the sort key plus one character, "…z" before "…b", so
+     * that a cut sort key would give them in id order.
+     *
+     * @return the two long names' common prefix
+     */
+    private String registerTwoLongNamesAndA() {
+        String prefix = "x".repeat((int) sortedBytes);
+        masters.findMasterId(prefix + "z").join();
+        masters.findMasterId(prefix + "b").join();
+        masters.findMasterId("a").join();
+        return prefix;
+    }
+
     @Test
     void shouldReadAPageOfShortNamesInOneStatement() {
         masters.findMasterId("b").join();
@@ -82,10 +96,7 @@ class MariaDbSortedStringsTest {
 
     @Test
     void shouldReadAPageWithANameAsLongAsTheSortKeyAgainWithWholeNamesAndRestoreTheSession() {
-        String prefix = "x".repeat((int) sortedBytes);
-        masters.findMasterId(prefix + "z").join();
-        masters.findMasterId(prefix + "b").join();
-        masters.findMasterId("a").join();
+        String prefix = registerTwoLongNamesAndA();
 
         assertThat(names(pageByName(50))).containsExactly("a", prefix + "b", prefix + "z");
         assertThat(statements).hasSize(4);
@@ -98,10 +109,7 @@ class MariaDbSortedStringsTest {
 
     @Test
     void shouldNotReadAgainWhenTheLongNamesAreBeyondThePage() {
-        String prefix = "x".repeat((int) sortedBytes);
-        masters.findMasterId(prefix + "z").join();
-        masters.findMasterId(prefix + "b").join();
-        masters.findMasterId("a").join();
+        String prefix = registerTwoLongNamesAndA();
 
         assertThat(names(pageByName(1))).containsExactly("a");
         assertThat(statements).hasSize(1);
