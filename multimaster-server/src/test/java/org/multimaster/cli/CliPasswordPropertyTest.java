@@ -125,7 +125,6 @@ class CliPasswordPropertyTest {
         // A password made only of digits and time punctuation could be in a timestamp by chance.
         Assume.that(!password.chars().allMatch(c -> "0123456789:.-+TZ ".indexOf(c) >= 0));
         TestDatabase database = TestDatabase.postgres("mm_secrets");
-        database.reset();
         // The local server trusts its clients: any password is accepted, and never checked.
         String server = database.url()
                 .substring("jdbc:postgresql://".length(), database.url().indexOf('/', 18));
@@ -133,15 +132,19 @@ class CliPasswordPropertyTest {
                 ? "jdbc:postgresql://" + server + "/" + database.name() + "?user=postgres&password={enc}"
                 : "postgresql://postgres:{raw}@" + server + "/" + database.name();
 
-        String printed = upgradeAndRun(template, password);
-        String baseline = BASELINES.computeIfAbsent(template, k -> upgradeAndRun(template, BASELINE_PASSWORD));
+        // Both runs start from an empty database: the first migration logs more (Flyway's note on an
+        // empty schema holds a '?'), so a baseline taken on a migrated one would miss those lines.
+        String baseline =
+                BASELINES.computeIfAbsent(template, k -> upgradeAndRun(database, template, BASELINE_PASSWORD));
+        String printed = upgradeAndRun(database, template, password);
         Assume.that(!baseline.contains(password) && !baseline.contains(Passwords.encoded(password)));
 
         assertThat(printed).doesNotContain(password).doesNotContain(Passwords.encoded(password));
         assertThat(baseline).doesNotContain(BASELINE_PASSWORD);
     }
 
-    private static String upgradeAndRun(String template, String password) {
+    private static String upgradeAndRun(TestDatabase database, String template, String password) {
+        database.reset();
         String upgrade = runCapturingEverything(template, password, "upgrade --json", Given.OPTION, true);
         assertThat(upgrade).contains("\"masters_marked\":");
         String run = runUntilStarted(template.replace("{raw}", password).replace("{enc}", Passwords.encoded(password)));
