@@ -8,6 +8,8 @@ public final class Durations {
     private static final long MINUTE = 60;
     private static final long HOUR = 60 * MINUTE;
     private static final long DAY = 24 * HOUR;
+    /** The one duration that cannot be negated. */
+    private static final Duration MOST_NEGATIVE = Duration.ofSeconds(Long.MIN_VALUE);
 
     private Durations() {}
 
@@ -42,5 +44,33 @@ public final class Durations {
             return seconds / MINUTE + "m";
         }
         return seconds + "s";
+    }
+
+    /**
+     * A measured time, such as how long the database was gone, as a person reads it: under a second
+     * in whole milliseconds ({@code 350ms}), otherwise in whole seconds split into days, hours,
+     * minutes and seconds, leaving out the zero ones ({@code 3s}, {@code 10m 1s}, {@code 2d 4h}).
+     * What is finer is cut off, not rounded up: a master silent for 2.9 s was not silent for 3.
+     */
+    public static String formatElapsed(Duration duration) {
+        if (duration.isNegative()) {
+            return duration.equals(MOST_NEGATIVE) ? duration.toString() : "-" + formatElapsed(duration.negated());
+        }
+        long seconds = duration.getSeconds();
+        if (seconds == 0) {
+            return duration.getNano() < 1_000_000 ? "0s" : duration.getNano() / 1_000_000 + "ms";
+        }
+        StringBuilder out = new StringBuilder();
+        append(out, seconds / DAY, "d");
+        append(out, seconds % DAY / HOUR, "h");
+        append(out, seconds % HOUR / MINUTE, "m");
+        append(out, seconds % MINUTE, "s");
+        return out.toString();
+    }
+
+    private static void append(StringBuilder out, long count, String unit) {
+        if (count != 0) {
+            out.append(out.length() == 0 ? "" : " ").append(count).append(unit);
+        }
     }
 }

@@ -178,7 +178,7 @@ final class CheckIns {
                     "master {} ('{}') checked in again: the database is back after {}",
                     masterId,
                     name,
-                    Duration.between(outageSince, clock.instant()));
+                    Durations.formatElapsed(Duration.between(outageSince, clock.instant())));
             outageSince = null;
         }
         return true;

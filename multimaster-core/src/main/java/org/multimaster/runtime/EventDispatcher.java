@@ -8,6 +8,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.multimaster.db.Durations;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -84,7 +85,7 @@ final class EventDispatcher implements AutoCloseable {
         if (!drain(timeout)) {
             log.warn(
                     "listeners of the master runtime did not finish within {}; {} calls are dropped",
-                    timeout,
+                    Durations.format(timeout),
                     pending());
         }
         executor.shutdownNow();

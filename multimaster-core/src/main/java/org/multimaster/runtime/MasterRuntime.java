@@ -166,7 +166,7 @@ public final class MasterRuntime implements AutoCloseable {
                             + " housekeeping runs now",
                     masterId,
                     name,
-                    Durations.format(silent.isNegative() ? Duration.ZERO : silent),
+                    Durations.formatElapsed(silent.isNegative() ? Duration.ZERO : silent),
                     silent.compareTo(expiry) < 0
                             ? ", or another process runs it now under this name (if so, stop one of them or give"
                                     + " each its own name: they would share one master and its claims)"
@@ -382,7 +382,7 @@ public final class MasterRuntime implements AutoCloseable {
         Instant now = clock.instant();
         if (fence.closesAt(now)) {
             Instant last = fence.lastCheckIn();
-            Duration silent = last == null ? Duration.ZERO : Duration.between(last, now);
+            String silent = Durations.formatElapsed(last == null ? Duration.ZERO : Duration.between(last, now));
             Set<Component> owned = claims.owned();
             if (!owned.isEmpty()) {
                 log.warn(

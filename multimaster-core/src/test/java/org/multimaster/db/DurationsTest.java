@@ -30,6 +30,33 @@ class DurationsTest {
         assertThat(Durations.format(Duration.parse(iso))).isEqualTo(written);
     }
 
+    @ParameterizedTest(name = "{0} elapsed is written {1}")
+    @CsvSource({
+        "PT0S,              0s",
+        "PT0.000999S,       0s",
+        "PT0.35S,           350ms",
+        "PT0.999999999S,    999ms",
+        "PT1S,              1s",
+        "PT2.041617624S,    2s",
+        "PT10M,             10m",
+        "PT10M1.9S,         10m 1s",
+        "PT1H0M5S,          1h 5s",
+        "PT52H,             2d 4h",
+        "PT-3.5S,           -3s",
+    })
+    void shouldWriteAnElapsedTimeInWholeUnitsWithoutItsFraction(String iso, String written) {
+        assertThat(Durations.formatElapsed(Duration.parse(iso))).isEqualTo(written);
+    }
+
+    @Test
+    void shouldWriteTheLongestElapsedTimesWithoutOverflow() {
+        Duration shortest = Duration.ofSeconds(Long.MIN_VALUE);
+
+        assertThat(Durations.formatElapsed(Duration.ofSeconds(Long.MAX_VALUE, 999_999_999)))
+                .isEqualTo("106751991167300d 15h 30m 7s");
+        assertThat(Durations.formatElapsed(shortest)).isEqualTo(shortest.toString());
+    }
+
     @Test
     void shouldWriteInIsoADurationTooLongToNegateOrToCountInMilliseconds() {
         Duration shortest = Duration.ofSeconds(Long.MIN_VALUE);

@@ -2,6 +2,7 @@ package org.multimaster.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -70,5 +71,24 @@ class EventDispatcherTest {
         assertThat(dispatcher.pending()).isGreaterThanOrEqualTo(1000);
         release.countDown();
         assertThat(dispatcher.drain(Duration.ofSeconds(10))).isTrue();
+    }
+
+    @Test
+    void shouldSayWhatItDropsWhenClosedWhileAListenerIsStuck() {
+        CountDownLatch release = new CountDownLatch(1);
+        dispatcher.dispatch("stuck", () -> {
+            try {
+                release.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        dispatcher.dispatch("queued", () -> {});
+
+        List<String> warnings =
+                LoggedMessages.of(EventDispatcher.class, Level.WARN, () -> dispatcher.close(Duration.ofMillis(100)));
+
+        assertThat(warnings)
+                .containsExactly("listeners of the master runtime did not finish within 100ms; 2 calls are dropped");
     }
 }

@@ -31,7 +31,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.multimaster.db.DbConnector;
-import org.multimaster.db.Durations;
 import org.multimaster.db.MasterModel;
 import org.multimaster.db.MastersConnector;
 import org.multimaster.db.testing.MutableClock;
@@ -168,6 +167,8 @@ abstract class MasterRuntimeContract {
     @Test
     void shouldWarnThatAnotherProcessMayRunTheMasterWhenItFindsItselfActiveAndRecentlyCheckedIn() {
         peer("host:/twice", T0.minusSeconds(30));
+        // A check-in is stored in whole seconds, the clock reads nanoseconds: the age has a fraction.
+        clock.set(T0.plusNanos(41_617_624));
         List<String> recent = warningsOf(MasterRuntime.class, () -> started(runtime("host:/twice")));
         // Registered only now: the first master's startup would have expired it.
         peer("host:/long-dead", T0.minus(EXPIRY).minusSeconds(1));
@@ -180,27 +181,13 @@ abstract class MasterRuntimeContract {
                                 + " its own name: they would share one master and its claims); its stale claims"));
         assertThat(old)
                 .anySatisfy(message -> assertThat(message)
-                        .contains("was still marked active, last checked in " + Durations.format(EXPIRY.plusSeconds(1))
-                                + " ago: it did not shut down cleanly; its stale claims"));
+                        .contains("was still marked active, last checked in 10m 1s ago: it did not shut down cleanly;"
+                                + " its stale claims"));
     }
 
     /** The warnings {@code source}'s logger wrote while {@code action} ran. */
     private static List<String> warningsOf(Class<?> source, Runnable action) {
-        ch.qos.logback.classic.Logger logger =
-                (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(source);
-        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logs =
-                new ch.qos.logback.core.read.ListAppender<>();
-        logs.start();
-        logger.addAppender(logs);
-        try {
-            action.run();
-        } finally {
-            logger.detachAppender(logs);
-        }
-        return logs.list.stream()
-                .filter(e -> e.getLevel() == ch.qos.logback.classic.Level.WARN)
-                .map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
-                .toList();
+        return LoggedMessages.of(source, ch.qos.logback.classic.Level.WARN, action);
     }
 
     @Test
@@ -339,6 +326,37 @@ abstract class MasterRuntimeContract {
                 .as("claimed again once the database is back")
                 .isEqualTo(schedulers("s1"));
         assertThat(master(runtime.masterId()).lastActive()).isEqualTo(clock.instant());
+    }
+
+    @Test
+    void shouldSayHowLongItHasNotCheckedInInWholeUnitsWhenItStopsItsComponents() throws Exception {
+        Duration interval = Duration.ofSeconds(1);
+        List<String> lost = new CopyOnWriteArrayList<>();
+        MasterRuntime runtime = started(runtime("host:/a")
+                .heartbeatInterval(interval)
+                .expiry(Duration.ofSeconds(4))
+                .schedulers(List.of("s1"))
+                .claims(new ClaimListener() {
+                    @Override
+                    public void lost(Component component, String reason) {
+                        lost.add(reason);
+                    }
+                }));
+        List<String> warnings;
+        try (AutoCloseable outage = database.lockMastersTable()) {
+            warnings = warningsOf(MasterRuntime.class, () -> {
+                for (int beat = 1; beat <= 3; beat++) {
+                    clock.advance(interval.plusMillis(250));
+                    runtime.heartbeat(); // does not check in: the table is locked
+                }
+            });
+        }
+
+        assertThat(warnings)
+                .anySatisfy(message -> assertThat(message)
+                        .endsWith("has not checked in for 3s: stopping its 1 components one interval before peers may"
+                                + " take them over"));
+        assertThat(lost).containsExactly("this master could not check in for 3s");
     }
 
     @Test
