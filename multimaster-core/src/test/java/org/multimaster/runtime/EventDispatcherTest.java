@@ -52,13 +52,7 @@ class EventDispatcherTest {
     @Test
     void shouldNeverMakeTheDispatchingThreadWaitForAStuckListener() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
-        dispatcher.dispatch("stuck", () -> {
-            try {
-                release.await(30, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
+        dispatchStuck(release);
 
         long start = System.nanoTime();
         for (int i = 0; i < 1000; i++) {
@@ -76,13 +70,7 @@ class EventDispatcherTest {
     @Test
     void shouldSayWhatItDropsWhenClosedWhileAListenerIsStuck() {
         CountDownLatch release = new CountDownLatch(1);
-        dispatcher.dispatch("stuck", () -> {
-            try {
-                release.await(30, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
+        dispatchStuck(release);
         dispatcher.dispatch("queued", () -> {});
 
         List<String> warnings =
@@ -90,5 +78,16 @@ class EventDispatcherTest {
 
         assertThat(warnings)
                 .containsExactly("listeners of the master runtime did not finish within 100ms; 2 calls are dropped");
+    }
+
+    /** Dispatches a call that runs until {@code release} is counted down (30 s at most). */
+    private void dispatchStuck(CountDownLatch release) {
+        dispatcher.dispatch("stuck", () -> {
+            try {
+                release.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
     }
 }

@@ -119,6 +119,16 @@ abstract class MasterRuntimeContract {
         return id;
     }
 
+    /** A claim listener that adds each lost component's name, or the reason it was lost, to {@code lost}. */
+    static ClaimListener recordingLosses(List<String> lost, boolean reasons) {
+        return new ClaimListener() {
+            @Override
+            public void lost(Component component, String reason) {
+                lost.add(reasons ? reason : component.name());
+            }
+        };
+    }
+
     MasterModel master(long id) {
         return masters.getMaster(id).join().orElseThrow();
     }
@@ -262,12 +272,7 @@ abstract class MasterRuntimeContract {
     void shouldLearnItWasDeclaredDeadAndClaimAgainOnlyWhatIsFree() {
         List<String> lost = new CopyOnWriteArrayList<>();
         MasterRuntime runtime =
-                started(runtime("host:/a").schedulers(List.of("s1", "s2")).claims(new ClaimListener() {
-                    @Override
-                    public void lost(Component component, String reason) {
-                        lost.add(component.name());
-                    }
-                }));
+                started(runtime("host:/a").schedulers(List.of("s1", "s2")).claims(recordingLosses(lost, false)));
         assertThat(runtime.ownedComponents()).isEqualTo(schedulers("s1", "s2"));
 
         // A peer declares this master dead (as after a long pause) and takes s1.
@@ -298,12 +303,7 @@ abstract class MasterRuntimeContract {
                 .heartbeatInterval(interval)
                 .expiry(expiry)
                 .schedulers(List.of("s1"))
-                .claims(new ClaimListener() {
-                    @Override
-                    public void lost(Component component, String reason) {
-                        lost.add(component.name());
-                    }
-                }));
+                .claims(recordingLosses(lost, false)));
         assertThat(runtime.ownedComponents()).isEqualTo(schedulers("s1"));
 
         try (AutoCloseable outage = database.lockMastersTable()) {
@@ -336,12 +336,7 @@ abstract class MasterRuntimeContract {
                 .heartbeatInterval(interval)
                 .expiry(Duration.ofSeconds(4))
                 .schedulers(List.of("s1"))
-                .claims(new ClaimListener() {
-                    @Override
-                    public void lost(Component component, String reason) {
-                        lost.add(reason);
-                    }
-                }));
+                .claims(recordingLosses(lost, true)));
         List<String> warnings;
         try (AutoCloseable outage = database.lockMastersTable()) {
             warnings = warningsOf(MasterRuntime.class, () -> {
@@ -629,12 +624,7 @@ abstract class MasterRuntimeContract {
                 .heartbeatInterval(interval)
                 .expiry(Duration.ofSeconds(4))
                 .schedulers(List.of("s1"))
-                .claims(new ClaimListener() {
-                    @Override
-                    public void lost(Component component, String reason) {
-                        lost.add(component.name());
-                    }
-                }));
+                .claims(recordingLosses(lost, false)));
         assertThat(master(runtime.masterId()).lastActive()).isEqualTo(T0);
 
         try (AutoCloseable outage = database.lockMastersTable()) {
