@@ -3,6 +3,7 @@ package org.multimaster.runtime;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
@@ -107,7 +108,8 @@ final class CheckIns {
 
     /**
      * Whether a check-in is under way, so that none should be sent; says so in the log the first
-     * time for each one.
+     * time for each one, as a warning unless check-ins are already known to fail (the outage was
+     * reported when it began, and each check-in of a server that is down stalls before it fails).
      */
     synchronized boolean stalled() {
         if (underWay == null) {
@@ -115,11 +117,14 @@ final class CheckIns {
         }
         if (!stallReported) {
             stallReported = true;
-            log.warn(
-                    "master {} ('{}'): the check-in sent at {} has not completed; no other is sent until it does",
-                    masterId,
-                    name,
-                    underWaySince);
+            String message =
+                    "master {} ('{}'): the check-in sent at {} has not completed; no other is sent until it" + " does";
+            Instant since = underWaySince == null ? null : underWaySince.truncatedTo(ChronoUnit.MILLIS);
+            if (outageSince == null) {
+                log.warn(message, masterId, name, since);
+            } else {
+                log.debug(message, masterId, name, since);
+            }
         }
         return true;
     }

@@ -170,7 +170,7 @@ public final class Expiry {
                     master.id(),
                     master.name(),
                     master.lastActive(),
-                    expiry);
+                    Durations.format(expiry));
             expired.incrementAndGet();
             listeners.execute(() -> housekeep(master));
             return Optional.of(master);

@@ -339,7 +339,7 @@ public final class MasterRuntime implements AutoCloseable {
                     masterId,
                     name,
                     e.getMessage(),
-                    expiry);
+                    Durations.format(expiry));
         }
         believedActive = false;
         dispatcher.close();

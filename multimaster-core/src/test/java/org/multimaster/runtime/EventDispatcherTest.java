@@ -10,6 +10,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.multimaster.db.testing.LoggedMessages;
 
 /** Listener calls run in order, off the caller's thread, and one that throws or hangs harms no caller. */
 class EventDispatcherTest {

@@ -33,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.multimaster.db.DbConnector;
 import org.multimaster.db.MasterModel;
 import org.multimaster.db.MastersConnector;
+import org.multimaster.db.testing.LoggedMessages;
 import org.multimaster.db.testing.MutableClock;
 import org.multimaster.db.testing.TestDatabase;
 
@@ -212,7 +213,10 @@ abstract class MasterRuntimeContract {
         assertThat(housekept).isEmpty();
 
         clock.advance(Duration.ofSeconds(1));
-        runtime.heartbeat();
+        List<String> logged = LoggedMessages.of(Expiry.class, ch.qos.logback.classic.Level.INFO, runtime::heartbeat);
+        assertThat(logged)
+                .containsExactly(
+                        "expired master " + peer + " ('host:/peer'): last check-in " + T0 + " is more than 10m ago");
         assertThat(master(peer).active()).isFalse();
         assertThat(master(peer).lastActive())
                 .as("deactivation keeps last_active")

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.multimaster.db.DbConnector;
+import org.multimaster.db.testing.LoggedMessages;
 import org.multimaster.db.testing.TestDatabase;
 
 class SqliteMasterRuntimeTest extends MasterRuntimeContract {
@@ -24,12 +25,7 @@ class SqliteMasterRuntimeTest extends MasterRuntimeContract {
      */
     @Test
     void shouldSayHowLongTheDatabaseWasGoneInWholeUnitsWhenItChecksInAgain() throws Exception {
-        DbConnector impatient = DbConnector.builder()
-                .url(database.url())
-                .clock(clock)
-                .busyTimeout(Duration.ofMillis(100))
-                .open();
-        toClose.add(impatient);
+        DbConnector impatient = impatient();
         Duration interval = Duration.ofSeconds(1);
         MasterRuntime runtime = started(
                 runtime(impatient, "host:/a").heartbeatInterval(interval).expiry(Duration.ofSeconds(10)));
@@ -51,5 +47,66 @@ class SqliteMasterRuntimeTest extends MasterRuntimeContract {
                 .endsWith("; retrying every 1s");
         assertThat(recovered)
                 .anySatisfy(message -> assertThat(message).endsWith("checked in again: the database is back after 4s"));
+    }
+
+    /**
+     * A check-in of a database that is gone stalls, then fails, again and again: the stall is worth a
+     * warning only before the outage is known, after which it would repeat every other beat.
+     */
+    @Test
+    void shouldWarnOfAStalledCheckInOnlyUntilTheOutageIsKnown() throws Exception {
+        DbConnector slow = DbConnector.builder()
+                .url(database.url())
+                .busyTimeout(Duration.ofMillis(1_500))
+                .open();
+        toClose.add(slow);
+        MasterRuntime runtime = started(MasterRuntime.builder(slow)
+                .name("host:/stalling")
+                .heartbeatInterval(Duration.ofSeconds(1))
+                .expiry(Duration.ofSeconds(30)));
+        awaitTrue("a check-in by the heartbeat thread", () -> runtime.status().checkIns() >= 2);
+
+        List<String> warnings;
+        try (AutoCloseable outage = database.lockMastersTable()) {
+            warnings = LoggedMessages.of(CheckIns.class, Level.WARN, () -> {
+                try {
+                    awaitTrue("three failed check-ins", () -> runtime.status().checkInFailures() >= 3);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+        }
+
+        assertThat(warnings).filteredOn(w -> w.contains("cannot check in: ")).hasSize(1);
+        assertThat(warnings)
+                .filteredOn(w -> w.contains("has not completed"))
+                .singleElement(as(STRING))
+                .matches(".*the check-in sent at \\S+\\.\\d{3}Z has not completed; no other is sent until it does");
+    }
+
+    @Test
+    void shouldSayWhenPeersWillExpireItIfItCannotMarkItselfStopped() throws Exception {
+        MasterRuntime runtime = started(runtime(impatient(), "host:/a"));
+        List<String> warnings;
+        try (AutoCloseable outage = database.lockMastersTable()) {
+            warnings = LoggedMessages.of(MasterRuntime.class, Level.WARN, runtime::close);
+        }
+
+        assertThat(warnings)
+                .singleElement(as(STRING))
+                .startsWith("master " + runtime.masterId() + " ('host:/a') could not mark itself stopped (cannot ")
+                .endsWith("); peers will expire it after 10m");
+        assertThat(master(runtime.masterId()).active()).isTrue();
+    }
+
+    /** A connector on the test's clock that gives up on a locked database after 100 ms. */
+    private DbConnector impatient() {
+        DbConnector connector = DbConnector.builder()
+                .url(database.url())
+                .clock(clock)
+                .busyTimeout(Duration.ofMillis(100))
+                .open();
+        toClose.add(connector);
+        return connector;
     }
 }

@@ -21,6 +21,7 @@ import org.multimaster.db.ChangeSourceModel;
 import org.multimaster.db.ClusterPoll;
 import org.multimaster.db.ClusterState;
 import org.multimaster.db.DbConnector;
+import org.multimaster.db.Durations;
 import org.multimaster.db.MasterModel;
 import org.multimaster.db.MultimasterException;
 import org.multimaster.db.SchedulerModel;
@@ -231,7 +232,10 @@ final class ClusterWatcher implements AutoCloseable {
                     e instanceof java.util.concurrent.ExecutionException && e.getCause() != null ? e.getCause() : e;
             lastError = cause instanceof MultimasterException ? cause.getMessage() : cause.toString();
             if (!failing) {
-                log.warn("the cluster watcher cannot read the database: {}; retrying every {}", lastError, poll);
+                log.warn(
+                        "the cluster watcher cannot read the database: {}; retrying every {}",
+                        lastError,
+                        Durations.format(poll));
                 failing = true;
             }
         }

@@ -1,7 +1,10 @@
 package org.multimaster.http;
 
+import static org.assertj.core.api.Assertions.as;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.InstanceOfAssertFactories.STRING;
 
+import ch.qos.logback.classic.Level;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -16,6 +19,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.multimaster.db.DbConnector;
+import org.multimaster.db.testing.LoggedMessages;
 import org.multimaster.db.testing.MutableClock;
 import org.multimaster.db.testing.TestDatabase;
 
@@ -95,6 +99,26 @@ abstract class ClusterWatcherContract {
             }
             statement.executeUpdate();
         }
+    }
+
+    @Test
+    void shouldSayOnceHowOftenItRetriesWhenItCannotReadTheDatabase() throws Exception {
+        startWatching();
+        api.close();
+
+        List<String> warnings = LoggedMessages.of(ClusterWatcher.class, Level.WARN, () -> {
+            try {
+                poll();
+                poll();
+            } catch (Exception e) {
+                throw new AssertionError("a failed read ends the poll normally", e);
+            }
+        });
+
+        assertThat(warnings)
+                .singleElement(as(STRING))
+                .startsWith("the cluster watcher cannot read the database: ")
+                .endsWith("; retrying every 10m");
     }
 
     @Test

@@ -1,4 +1,4 @@
-package org.multimaster.runtime;
+package org.multimaster.db.testing;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
@@ -8,12 +8,12 @@ import java.util.List;
 import org.slf4j.LoggerFactory;
 
 /** What one class logged while an action ran, as an operator reads it. */
-final class LoggedMessages {
+public final class LoggedMessages {
 
     private LoggedMessages() {}
 
     /** The messages of {@code level} that {@code source}'s logger wrote while {@code action} ran. */
-    static List<String> of(Class<?> source, Level level, Runnable action) {
+    public static List<String> of(Class<?> source, Level level, Runnable action) {
         Logger logger = (Logger) LoggerFactory.getLogger(source);
         ListAppender<ILoggingEvent> logs = new ListAppender<>();
         logs.start();
