@@ -84,6 +84,9 @@ class PostgresRestartIT {
         assertThat(took).isLessThanOrEqualTo(INTERVAL.plus(FailoverContract.ROUNDING));
         assertThat(daemon.isAlive()).isTrue();
         assertThat(daemon.count("cannot check in")).as("one warning per outage").isEqualTo(1);
+        assertThat(daemon.count("WARN .*the check-in sent at .* has not completed"))
+                .as("a stalled check-in warns at most once per outage")
+                .isLessThanOrEqualTo(1);
         assertThat(daemon.count("the database is back")).isEqualTo(1);
     }
 
