@@ -85,15 +85,17 @@ final class CheckIns {
         CompletableFuture<Boolean> done = new CompletableFuture<>();
         underWay = done;
         underWaySince = sentAt;
+        long id = masterId;
         CompletableFuture<Boolean> change;
         try {
-            change = lane.get().setMasterState(masterId, true);
+            change = lane.get().setMasterState(id, true);
         } catch (RuntimeException e) {
             change = CompletableFuture.failedFuture(e);
         }
         change.whenComplete((changed, error) -> {
             boolean ok = ended(done, sentAt, System.nanoTime() - startNanos, changed, error);
-            if (ok) {
+            // One sent for the id this master had before it registered again tells nothing of it now.
+            if (ok && id == masterId) {
                 onSuccess.succeeded(sentAt, Boolean.TRUE.equals(changed));
             }
             done.complete(ok);

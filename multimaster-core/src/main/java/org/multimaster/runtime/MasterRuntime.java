@@ -364,7 +364,7 @@ public final class MasterRuntime implements AutoCloseable {
                                 + " than {}?); its components are stopped, it claims again what is free",
                         masterId,
                         name,
-                        expiry);
+                        Durations.format(expiry));
                 claims.loseAll("a peer declared this master dead", false);
             }
             publish(new MasterEvent(MasterEvent.Type.STARTED, masterId, name, true));
@@ -528,12 +528,47 @@ public final class MasterRuntime implements AutoCloseable {
         }
     }
 
-    /** Expires silent peers, then reconciles and renews claims; waits at most {@code timeout} for each step. */
+    /**
+     * Registers this master again, under its name, if its row is gone: deleted while it ran (pruned
+     * after a peer expired it during a pause, or by hand), its check-ins matched no row and changed
+     * nothing, so peers could not see it and it could claim nothing. It gets an id again (on SQLite
+     * maybe the same one), stops what it ran, and claims again after its next check-in, as a master
+     * declared dead does. A row of another name under its id (SQLite reuses the highest id) is not
+     * this master's either.
+     */
+    private void registerAgainIfDeleted(Duration timeout) {
+        long old = masterId;
+        if (Await.await(masters.getMaster(old), timeout)
+                        .filter(row -> row.name().equals(name))
+                        .isPresent()
+                || closed.get()) {
+            return;
+        }
+        believedActive = false;
+        claims.loseAll("this master's row was deleted from the database", false);
+        long id = Await.await(masters.findMasterId(name), timeout);
+        masterId = id;
+        claims.attach(id);
+        checkIns.attach(id);
+        log.warn(
+                "master {} ('{}') was deleted from the database while it ran (by 'multimaster prune' after a peer"
+                        + " expired it, or by hand): peers could not see it; it registers again as master {}",
+                old,
+                name,
+                id);
+        publish(new MasterEvent(MasterEvent.Type.STOPPED, old, name, false));
+    }
+
+    /**
+     * Registers again if this master's row is gone, expires silent peers, then reconciles and
+     * renews claims; waits at most {@code timeout} for each step.
+     */
     private void maintain(Duration timeout) {
         if (closed.get()) {
             return;
         }
         try {
+            registerAgainIfDeleted(timeout);
             try {
                 Await.await(expirer.sweepAsync(masterId), timeout);
             } catch (MultimasterException e) {

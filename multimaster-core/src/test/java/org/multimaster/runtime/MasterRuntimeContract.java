@@ -33,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.multimaster.db.DbConnector;
 import org.multimaster.db.MasterModel;
 import org.multimaster.db.MastersConnector;
+import org.multimaster.db.SchedulerModel;
 import org.multimaster.db.testing.LoggedMessages;
 import org.multimaster.db.testing.MutableClock;
 import org.multimaster.db.testing.TestDatabase;
@@ -296,6 +297,44 @@ abstract class MasterRuntimeContract {
         assertThat(events)
                 .containsExactly(new MasterEvent(MasterEvent.Type.STARTED, runtime.masterId(), "host:/a", true));
         assertThat(master(runtime.masterId()).active()).isTrue();
+    }
+
+    @Test
+    void shouldRegisterAgainUnderItsNameWhenItsRowWasDeletedWhileItRan() {
+        List<String> lost = new CopyOnWriteArrayList<>();
+        MasterRuntime runtime =
+                started(runtime("host:/a").schedulers(List.of("s1")).claims(recordingLosses(lost, true)));
+        long deleted = runtime.masterId();
+        // A peer declares it dead during a pause, then an operator prunes the inactive masters.
+        assertThat(masters.setMasterState(deleted, false).join()).isTrue();
+        clock.advance(INTERVAL);
+        assertThat(masters.pruneMasters(Duration.ZERO).join())
+                .extracting(MasterModel::id)
+                .containsExactly(deleted);
+        events.clear();
+
+        clock.advance(INTERVAL);
+        List<String> warnings = warningsOf(MasterRuntime.class, runtime::heartbeat);
+        long again = runtime.masterId();
+        clock.advance(INTERVAL);
+        runtime.heartbeat();
+
+        assertThat(warnings)
+                .containsExactly("master " + deleted + " ('host:/a') was deleted from the database while it ran (by"
+                        + " 'multimaster prune' after a peer expired it, or by hand): peers could not see it; it"
+                        + " registers again as master " + again);
+        assertThat(lost).containsExactly("this master's row was deleted from the database");
+        assertThat(masters.getMasters().join())
+                .containsExactly(new MasterModel(again, "host:/a", true, clock.instant()));
+        assertThat(db.schedulers().getSchedulers(true, again).join())
+                .extracting(SchedulerModel::name)
+                .containsExactly("s1");
+        assertThat(runtime.ownedComponents()).isEqualTo(schedulers("s1"));
+        assertThat(events)
+                .containsExactly(
+                        new MasterEvent(MasterEvent.Type.STOPPED, deleted, "host:/a", false),
+                        new MasterEvent(MasterEvent.Type.STARTED, again, "host:/a", true));
+        assertThat(runtime.status().masterId()).isEqualTo(again);
     }
 
     @Test

@@ -10,6 +10,8 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.multimaster.db.DbConnector;
+import org.multimaster.db.MasterModel;
+import org.multimaster.db.SchedulerModel;
 import org.multimaster.db.testing.LoggedMessages;
 import org.multimaster.db.testing.TestDatabase;
 
@@ -97,6 +99,41 @@ class SqliteMasterRuntimeTest extends MasterRuntimeContract {
                 .startsWith("master " + runtime.masterId() + " ('host:/a') could not mark itself stopped (cannot ")
                 .endsWith("); peers will expire it after 10m");
         assertThat(master(runtime.masterId()).active()).isTrue();
+    }
+
+    /**
+     * SQLite gives a new row the highest id plus one, so the id of a deleted master can go to the
+     * next one registered. Its check-in, by id, then lands on that row (and activates it, which
+     * looks to it like being declared dead): the name tells the runtime the row is not its own.
+     */
+    @Test
+    void shouldRegisterAgainWhenItsDeletedIdWentToAnotherMaster() {
+        MasterRuntime runtime = started(runtime("host:/a").schedulers(List.of("s1")));
+        long deleted = runtime.masterId();
+        assertThat(masters.setMasterState(deleted, false).join()).isTrue();
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(masters.pruneMasters(Duration.ZERO).join()).hasSize(1);
+        long newcomer = masters.findMasterId("host:/b").join();
+        assertThat(newcomer).as("SQLite reuses the id").isEqualTo(deleted);
+
+        List<String> warnings = LoggedMessages.of(MasterRuntime.class, Level.WARN, () -> {
+            clock.advance(Duration.ofMinutes(1));
+            runtime.heartbeat();
+            clock.advance(Duration.ofMinutes(1));
+            runtime.heartbeat();
+        });
+
+        long again = runtime.masterId();
+        assertThat(again).isNotEqualTo(newcomer);
+        assertThat(warnings)
+                .anySatisfy(message -> assertThat(message)
+                        .startsWith("master " + deleted + " ('host:/a') was deleted from the database while it ran")
+                        .endsWith("it registers again as master " + again));
+        assertThat(master(again)).isEqualTo(new MasterModel(again, "host:/a", true, clock.instant()));
+        assertThat(master(newcomer).name()).isEqualTo("host:/b");
+        assertThat(db.schedulers().getSchedulers(true, again).join())
+                .extracting(SchedulerModel::name)
+                .containsExactly("s1");
     }
 
     /** A connector on the test's clock that gives up on a locked database after 100 ms. */
