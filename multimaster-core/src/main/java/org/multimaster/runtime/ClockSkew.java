@@ -25,11 +25,15 @@ final class ClockSkew {
 
     /**
      * Measures and logs the skew: a warning when hosts whose clocks disagree that much can expire
-     * live masters (time comes from the host, and the skew reaches a heartbeat interval).
+     * live masters (time comes from the host, and the skew reaches a heartbeat interval); otherwise
+     * an info line for the first measurement and for one that moved by a second or more since
+     * {@code previous}, the rest at debug level (a master measures every ten heartbeats).
      *
+     * @param previous the skew measured last time; null for the first measurement
      * @return the database clock minus the host's; null if the database could not be read
      */
-    static @Nullable Duration measure(DbConnector db, Clock clock, Duration interval, Duration timeout) {
+    static @Nullable Duration measure(
+            DbConnector db, Clock clock, Duration interval, Duration timeout, @Nullable Duration previous) {
         Duration skew;
         Duration uncertainty;
         try {
@@ -53,12 +57,15 @@ final class ClockSkew {
                             + " live masters: fix the clocks or run with --clock database",
                     seconds(skew, uncertainty));
         } else {
-            log.info(
-                    "clock skew between this host and the database: {}{}",
-                    skew.abs().compareTo(uncertainty) <= 0
-                            ? "none measurable (within " + uncertainty.toMillis() + " ms)"
-                            : seconds(skew, uncertainty),
-                    hostTime ? "" : " (not used: time comes from the database)");
+            String described = skew.abs().compareTo(uncertainty) <= 0
+                    ? "none measurable (within " + uncertainty.toMillis() + " ms)"
+                    : seconds(skew, uncertainty);
+            String unused = hostTime ? "" : " (not used: time comes from the database)";
+            if (previous == null || skew.minus(previous).abs().compareTo(Duration.ofSeconds(1)) >= 0) {
+                log.info("clock skew between this host and the database: {}{}", described, unused);
+            } else {
+                log.debug("clock skew between this host and the database: {}{}", described, unused);
+            }
         }
         return skew;
     }

@@ -591,7 +591,11 @@ public final class MasterRuntime implements AutoCloseable {
     // ------------------------------------------------------------------ skew, events
 
     private void measureSkew(Duration timeout) {
-        Duration skew = ClockSkew.measure(db, clock, interval, timeout);
+        Duration previous;
+        synchronized (state) {
+            previous = clockSkew;
+        }
+        Duration skew = ClockSkew.measure(db, clock, interval, timeout, previous);
         if (skew != null) {
             synchronized (state) {
                 clockSkew = skew;

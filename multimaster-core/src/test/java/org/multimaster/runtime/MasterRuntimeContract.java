@@ -1,7 +1,9 @@
 package org.multimaster.runtime;
 
+import static org.assertj.core.api.Assertions.as;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.InstanceOfAssertFactories.STRING;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Path;
@@ -534,6 +536,26 @@ abstract class MasterRuntimeContract {
             rs.next();
             assertThat(rs.getInt(1)).isEqualTo(2);
         }
+    }
+
+    @Test
+    void shouldLogAnUnchangedSkewOnceNotEveryTenHeartbeats() throws Exception {
+        DbConnector realTime = openRealTime(4);
+
+        List<String> logged = LoggedMessages.of(ClockSkew.class, ch.qos.logback.classic.Level.INFO, () -> {
+            MasterRuntime runtime = started(MasterRuntime.builder(realTime)
+                    .name("host:/measured")
+                    .heartbeatInterval(Duration.ofMillis(100))
+                    .expiry(Duration.ofSeconds(2)));
+            try {
+                // Measured at startup, then after the 10th and the 20th maintenance.
+                awaitTrue("30 check-ins", () -> runtime.status().checkIns() >= 30);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+
+        assertThat(logged).singleElement(as(STRING)).startsWith("clock skew between this host and the database: ");
     }
 
     @Test
