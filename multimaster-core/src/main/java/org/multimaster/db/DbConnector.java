@@ -146,7 +146,12 @@ public interface DbConnector extends AutoCloseable {
             return this;
         }
 
-        /** Sets how long SQLite waits for another process's lock before failing; default 10 s. */
+        /**
+         * Sets how long a statement waits for another process's lock before failing with "database
+         * is locked"; default 10 s. SQLite's {@code busy_timeout}, PostgreSQL's {@code lock_timeout},
+         * MySQL's and MariaDB's lock wait timeouts (in whole seconds); settings of the URL's own
+         * ({@code busy_timeout}, {@code options}, {@code sessionVariables}) win.
+         */
         public Builder busyTimeout(Duration timeout) {
             this.busyTimeout = positive(timeout, "busy timeout");
             return this;

@@ -169,6 +169,32 @@ abstract class MastersConnectorContract {
         return Instant.ofEpochSecond(epochSeconds);
     }
 
+    @Test
+    void shouldGiveUpWithDatabaseIsLockedOnceAnotherProcessHeldTheLockForTheBusyTimeout() throws Exception {
+        long id = register("host:/a");
+        DbConnector impatient = DbConnector.builder()
+                .url(database.url())
+                .clock(clock)
+                .busyTimeout(Duration.ofSeconds(1))
+                .open();
+        opened.add(impatient);
+        CompletableFuture<Boolean> activation;
+        long started = System.nanoTime();
+        try (AutoCloseable lock = database.lockMastersTable()) {
+            activation = impatient.masters().setMasterState(id, true);
+            assertThat(activation).failsWithin(TIMEOUT);
+        }
+        Duration waited = Duration.ofNanos(System.nanoTime() - started);
+
+        assertThatThrownBy(activation::join)
+                .hasCauseInstanceOf(DatabaseUnavailableException.class)
+                .hasMessageContaining("cannot mark master " + id + " active on ")
+                .hasMessageContaining(": database is locked (busy for 1 s): another process holds ")
+                .hasMessageContaining(" try again when it has finished; nothing was changed");
+        assertThat(waited).as("not retried: it waited once").isLessThan(Duration.ofSeconds(4));
+        assertThat(await(masters().getMaster(id)).orElseThrow().active()).isFalse();
+    }
+
     // ---------------------------------------------------------------- findMasterId
 
     @Nested

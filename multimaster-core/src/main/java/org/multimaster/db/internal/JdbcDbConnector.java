@@ -43,6 +43,11 @@ import org.multimaster.db.TimeSource;
 public final class JdbcDbConnector implements DbConnector {
 
     private static final Pattern SQLITE_BUSY_TIMEOUT_PARAMETER = Pattern.compile("[?&]busy_timeout=");
+    /** The user's own settings in the URL, which the driver would let a property override. */
+    private static final Pattern PG_OPTIONS_PARAMETER = Pattern.compile("[?&]options=", Pattern.CASE_INSENSITIVE);
+
+    private static final Pattern MYSQL_SESSION_VARIABLES_PARAMETER =
+            Pattern.compile("[?&]sessionVariables=", Pattern.CASE_INSENSITIVE);
 
     private final DatabaseUrl url;
     private final Clock clock;
@@ -201,6 +206,18 @@ public final class JdbcDbConnector implements DbConnector {
             }
             config.addDataSourceProperty("transaction_mode", "IMMEDIATE");
             config.addDataSourceProperty("foreign_keys", "true");
+        } else if (url.kind() == DatabaseKind.POSTGRESQL) {
+            // A lock held by another session makes a statement fail after the busy timeout, as on
+            // SQLite, instead of waiting without end; sent with the connection's startup packet.
+            if (!PG_OPTIONS_PARAMETER.matcher(url.jdbcUrl()).find()) {
+                config.addDataSourceProperty("options", "-c lock_timeout=" + busyTimeout.toMillis());
+            }
+        } else if (!MYSQL_SESSION_VARIABLES_PARAMETER.matcher(url.jdbcUrl()).find()) {
+            // Row locks, and table locks (LOCK TABLES, DDL), whose wait is a day by default; whole
+            // seconds, at least one.
+            long seconds = Math.max(1, (busyTimeout.toMillis() + 999) / 1000);
+            config.addDataSourceProperty(
+                    "sessionVariables", "innodb_lock_wait_timeout=" + seconds + ",lock_wait_timeout=" + seconds);
         }
         if (physical != null) {
             config.setDataSource(physical.apply(new DriverDataSource(

@@ -175,7 +175,8 @@ final class Schema {
             SQLException cause = sqlCause(e);
             if (cause != null && SqlErrors.isLockWaitExhausted(cause)) {
                 throw new DatabaseUnavailableException(
-                        message + SqlExecutor.lockedMessage(Duration.ofNanos(System.nanoTime() - start)), e);
+                        message + SqlExecutor.lockedMessage(url.kind(), Duration.ofNanos(System.nanoTime() - start)),
+                        e);
             }
             String detail = cause != null
                     ? SqlExecutor.describe(cause, url)

@@ -48,12 +48,17 @@ final class SqlErrors {
     }
 
     /**
-     * SQLite gave up waiting for another connection's lock: its busy handler has already waited the
-     * whole busy timeout, so running the work again would only make the caller wait as long again.
-     * Other busy codes (a WAL recovery, a stale snapshot) come at once and are {@link #isTransient}.
+     * The database gave up waiting for another connection's lock after the connector's busy
+     * timeout, so running the work again would only make the caller wait as long again: SQLite's
+     * busy handler ran out, PostgreSQL's {@code lock_timeout} (55P03) or MySQL's and MariaDB's lock
+     * wait timeouts (1205) expired. Other SQLite busy codes (a WAL recovery, a stale snapshot) come
+     * at once and are {@link #isTransient}.
      */
     static boolean isLockWaitExhausted(SQLException e) {
         for (SQLException x = e; x != null; x = x.getNextException()) {
+            if ("55P03".equals(x.getSQLState()) || x.getErrorCode() == MYSQL_LOCK_WAIT_TIMEOUT) {
+                return true;
+            }
             if (isSqlite(x)) {
                 int code = sqliteExtendedCode(x);
                 if (code == SQLITE_BUSY || code == SQLITE_BUSY_TIMEOUT) {
@@ -66,7 +71,7 @@ final class SqlErrors {
 
     /**
      * A failure that the same transaction may not hit when run again: deadlock, serialization
-     * failure, lock wait timeout, SQLite busy (but not {@link #isLockWaitExhausted}).
+     * failure, SQLite busy (but not {@link #isLockWaitExhausted}).
      */
     static boolean isTransient(SQLException e) {
         if (isLockWaitExhausted(e)) {
@@ -78,7 +83,7 @@ final class SqlErrors {
                 return true;
             }
             int code = x.getErrorCode();
-            if (code == MYSQL_DEADLOCK || code == MYSQL_LOCK_WAIT_TIMEOUT) {
+            if (code == MYSQL_DEADLOCK) {
                 return true;
             }
             if (isSqlite(x) && ((code & 0xff) == SQLITE_BUSY || (code & 0xff) == SQLITE_LOCKED)) {

@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
+import org.multimaster.db.DatabaseKind;
 import org.multimaster.db.DatabaseUnavailableException;
 import org.multimaster.db.DatabaseUrl;
 import org.multimaster.db.MultimasterException;
@@ -127,7 +128,9 @@ public final class SqlExecutor implements AutoCloseable {
     private MultimasterException translate(String what, SQLException e, Duration waited) {
         if (SqlErrors.isLockWaitExhausted(e)) {
             return new DatabaseUnavailableException(
-                    "cannot " + what + " on " + url + ": " + lockedMessage(waited) + "; nothing was changed", e);
+                    "cannot " + what + " on " + url + ": " + lockedMessage(url.kind(), waited)
+                            + "; nothing was changed",
+                    e);
         }
         String message = "cannot " + what + " on " + url + ": " + describe(e, url);
         if (SqlErrors.isConnectionFailure(e)) {
@@ -147,14 +150,16 @@ public final class SqlExecutor implements AutoCloseable {
     }
 
     /**
-     * The message for SQLite's busy timeout running out: another connection held the write lock for
-     * all of {@code waited}.
+     * The message for the busy timeout running out: another connection held a lock this one waited
+     * for, all of {@code waited}.
      */
-    static String lockedMessage(Duration waited) {
+    static String lockedMessage(DatabaseKind kind, Duration waited) {
         long millis = waited.toMillis();
         String busy = millis < 1000 ? millis + " ms" : Math.round(millis / 1000.0) + " s";
-        return "database is locked (busy for " + busy + "): another process holds its write lock;"
-                + " try again when it has finished";
+        // SQLite has one lock for writes; the servers lock rows and tables.
+        String held = kind == DatabaseKind.SQLITE ? "its write lock" : "a lock this needs";
+        return "database is locked (busy for " + busy + "): another process holds " + held
+                + "; try again when it has finished";
     }
 
     private void rollbackOrEvict(Connection connection, Exception cause) {
