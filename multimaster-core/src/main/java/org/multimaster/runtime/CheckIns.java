@@ -120,7 +120,7 @@ final class CheckIns {
         if (!stallReported) {
             stallReported = true;
             String message =
-                    "master {} ('{}'): the check-in sent at {} has not completed; no other is sent until it" + " does";
+                    "master {} ('{}'): the check-in sent at {} has not completed; no other is sent until it does";
             Instant since = underWaySince == null ? null : underWaySince.truncatedTo(ChronoUnit.MILLIS);
             if (outageSince == null) {
                 log.warn(message, masterId, name, since);

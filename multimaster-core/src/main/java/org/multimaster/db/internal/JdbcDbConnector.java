@@ -42,10 +42,9 @@ import org.multimaster.db.TimeSource;
  */
 public final class JdbcDbConnector implements DbConnector {
 
+    // Settings of the URL's own, which the driver would let a property of ours override.
     private static final Pattern SQLITE_BUSY_TIMEOUT_PARAMETER = Pattern.compile("[?&]busy_timeout=");
-    /** The user's own settings in the URL, which the driver would let a property override. */
     private static final Pattern PG_OPTIONS_PARAMETER = Pattern.compile("[?&]options=", Pattern.CASE_INSENSITIVE);
-
     private static final Pattern MYSQL_SESSION_VARIABLES_PARAMETER =
             Pattern.compile("[?&]sessionVariables=", Pattern.CASE_INSENSITIVE);
 
