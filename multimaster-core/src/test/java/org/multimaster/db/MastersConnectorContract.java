@@ -171,11 +171,29 @@ abstract class MastersConnectorContract {
 
     @Test
     void shouldGiveUpWithDatabaseIsLockedOnceAnotherProcessHeldTheLockForTheBusyTimeout() throws Exception {
+        assertLockedForOneSecond(database.url(), Duration.ofSeconds(1));
+    }
+
+    @Test
+    void shouldLetTheUrlsOwnLockTimeoutWinOverTheBusyTimeout() throws Exception {
+        String own = switch (database.kind()) {
+            case SQLITE -> database.url() + "?busy_timeout=1000";
+            case POSTGRESQL -> database.url() + "&options=-c%20lock_timeout=1000";
+            case MYSQL -> database.url() + "&sessionVariables=innodb_lock_wait_timeout=1,lock_wait_timeout=1";
+        };
+        assertLockedForOneSecond(own, Duration.ofSeconds(20));
+    }
+
+    /**
+     * Opens a connector on {@code url} with {@code busyTimeout}, and checks that while another
+     * process holds the lock on {@code masters} an activation fails, once, after one second.
+     */
+    private void assertLockedForOneSecond(String url, Duration busyTimeout) throws Exception {
         long id = register("host:/a");
         DbConnector impatient = DbConnector.builder()
-                .url(database.url())
+                .url(url)
                 .clock(clock)
-                .busyTimeout(Duration.ofSeconds(1))
+                .busyTimeout(busyTimeout)
                 .open();
         opened.add(impatient);
         CompletableFuture<Boolean> activation;

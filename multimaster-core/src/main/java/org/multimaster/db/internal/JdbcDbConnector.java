@@ -42,11 +42,7 @@ import org.multimaster.db.TimeSource;
  */
 public final class JdbcDbConnector implements DbConnector {
 
-    // Settings of the URL's own, which the driver would let a property of ours override.
     private static final Pattern SQLITE_BUSY_TIMEOUT_PARAMETER = Pattern.compile("[?&]busy_timeout=");
-    private static final Pattern PG_OPTIONS_PARAMETER = Pattern.compile("[?&]options=", Pattern.CASE_INSENSITIVE);
-    private static final Pattern MYSQL_SESSION_VARIABLES_PARAMETER =
-            Pattern.compile("[?&]sessionVariables=", Pattern.CASE_INSENSITIVE);
 
     private final DatabaseUrl url;
     private final Clock clock;
@@ -208,10 +204,9 @@ public final class JdbcDbConnector implements DbConnector {
         } else if (url.kind() == DatabaseKind.POSTGRESQL) {
             // A lock held by another session makes a statement fail after the busy timeout, as on
             // SQLite, instead of waiting without end; sent with the connection's startup packet.
-            if (!PG_OPTIONS_PARAMETER.matcher(url.jdbcUrl()).find()) {
-                config.addDataSourceProperty("options", "-c lock_timeout=" + busyTimeout.toMillis());
-            }
-        } else if (!MYSQL_SESSION_VARIABLES_PARAMETER.matcher(url.jdbcUrl()).find()) {
+            // Both drivers let a URL's own options (sessionVariables) win over these properties.
+            config.addDataSourceProperty("options", "-c lock_timeout=" + busyTimeout.toMillis());
+        } else {
             // Row locks, and table locks (LOCK TABLES, DDL), whose wait is a day by default; whole
             // seconds, at least one.
             long seconds = Math.max(1, (busyTimeout.toMillis() + 999) / 1000);
