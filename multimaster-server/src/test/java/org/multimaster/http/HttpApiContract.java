@@ -32,8 +32,7 @@ abstract class HttpApiContract {
     static final String M10 = "{\"active\":false,\"last_active\":1700000000,\"masterid\":10,\"name\":\"beta\"}";
 
     TestDatabase database;
-    DbConnector api;
-    HttpServer server;
+    ServedApi served;
     HttpClientForTests http;
 
     abstract TestDatabase database(Path dir);
@@ -44,25 +43,14 @@ abstract class HttpApiContract {
         database.reset();
         DbConnector.open(database.url()).close(); // creates the schema
         insertFixture();
-        api = DbConnector.builder()
-                .url(database.url())
-                .poolSize(2)
-                .migrate(false)
-                .open();
-        server = HttpServer.builder(api)
-                .endpoint(new HttpEndpoint("127.0.0.1", 0))
-                .requestTimeout(java.time.Duration.ofSeconds(3))
-                .start();
-        http = new HttpClientForTests("http://127.0.0.1:" + server.port());
+        served = ServedApi.on(database.url(), server -> server.requestTimeout(java.time.Duration.ofSeconds(3)));
+        http = new HttpClientForTests(served.base());
     }
 
     @AfterAll
     void stopServer() {
-        if (server != null) {
-            server.close();
-        }
-        if (api != null) {
-            api.close();
+        if (served != null) {
+            served.close();
         }
     }
 

@@ -39,8 +39,7 @@ import org.opentest4j.TestAbortedException;
 abstract class QueryFuzzContract {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private DbConnector api;
-    private HttpServer server;
+    private ServedApi served;
     private HttpClientForTests http;
     private Path dir;
 
@@ -62,24 +61,14 @@ abstract class QueryFuzzContract {
             db.schedulers().setSchedulerMaster(nightly, a).join();
             db.changeSources().findChangeSourceId("git").join();
         }
-        api = DbConnector.builder()
-                .url(database.url())
-                .poolSize(2)
-                .migrate(false)
-                .open();
-        server = HttpServer.builder(api)
-                .endpoint(new HttpEndpoint("127.0.0.1", 0))
-                .start();
-        http = new HttpClientForTests("http://127.0.0.1:" + server.port());
+        served = ServedApi.on(database.url());
+        http = new HttpClientForTests(served.base());
     }
 
     @AfterProperty
     void stopServer() throws IOException {
-        if (server != null) {
-            server.close();
-        }
-        if (api != null) {
-            api.close();
+        if (served != null) {
+            served.close();
         }
         delete(dir);
     }

@@ -23,10 +23,8 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.multimaster.db.DbConnector;
 import org.multimaster.http.FixtureRows;
-import org.multimaster.http.HttpEndpoint;
-import org.multimaster.http.HttpServer;
+import org.multimaster.http.ServedApi;
 
 /**
  * multimaster's HTTP data API beside real Buildbot 3.7 on the same database: for every request
@@ -45,8 +43,7 @@ abstract class BuildbotHttpSideBySideContract {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private Buildbot.RunningMaster buildbotMaster;
-    private DbConnector api;
-    private HttpServer server;
+    private ServedApi served;
     private final HttpClient client =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final List<String> naturalOrder = new ArrayList<>();
@@ -64,14 +61,7 @@ abstract class BuildbotHttpSideBySideContract {
         buildbot.createMaster(basedir, db.buildbotUrl());
         buildbotMaster = buildbot.startMaster(basedir, db.buildbotUrl());
         insertFixture(db);
-        api = DbConnector.builder()
-                .url(db.buildbotUrl())
-                .poolSize(2)
-                .migrate(false)
-                .open();
-        server = HttpServer.builder(api)
-                .endpoint(new HttpEndpoint("127.0.0.1", 0))
-                .start();
+        served = ServedApi.on(db.buildbotUrl());
     }
 
     @AfterAll
@@ -79,11 +69,8 @@ abstract class BuildbotHttpSideBySideContract {
         if (!naturalOrder.isEmpty()) {
             System.out.println("Buildbot listed rows in the database's natural order, not by id, for " + naturalOrder);
         }
-        if (server != null) {
-            server.close();
-        }
-        if (api != null) {
-            api.close();
+        if (served != null) {
+            served.close();
         }
         if (buildbotMaster != null) {
             buildbotMaster.close();
@@ -378,7 +365,7 @@ abstract class BuildbotHttpSideBySideContract {
     }
 
     private Answer ours(String request, boolean json) throws Exception {
-        return get("http://127.0.0.1:" + server.port() + request, json);
+        return get(served.base() + request, json);
     }
 
     private Answer get(String url, boolean json) throws Exception {
