@@ -136,6 +136,6 @@ final class ListCommand extends DatabaseCommand {
             });
         }
         Text.printTable(out(), rows);
-        out().println(result.items().size() + " of " + result.total() + " masters");
+        out().println(result.items().size() + " of " + Text.count(result.total(), "master"));
     }
 }

@@ -82,9 +82,9 @@ final class StatusCommand extends DatabaseCommand {
         long active = masters.stream().filter(MasterModel::active).count();
         List<String> freeSchedulers = namesOf(schedulers, null);
         List<String> freeSources = namesOfSources(changeSources, null);
-        out().println(database + ": " + masters.size() + " masters, " + active + " active; " + schedulers.size()
-                + " schedulers (" + freeSchedulers.size() + " unclaimed), " + changeSources.size()
-                + " change sources (" + freeSources.size() + " unclaimed)");
+        out().println(database + ": " + Text.count(masters.size(), "master") + ", " + active + " active; "
+                + Text.count(schedulers.size(), "scheduler") + " (" + freeSchedulers.size() + " unclaimed), "
+                + Text.count(changeSources.size(), "change source") + " (" + freeSources.size() + " unclaimed)");
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {"MASTERID", "NAME", "STATE", "LAST CHECK-IN", "SCHEDULERS", "CHANGE SOURCES"});
         for (MasterModel master : masters) {

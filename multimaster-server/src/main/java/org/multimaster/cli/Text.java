@@ -27,6 +27,11 @@ final class Text {
 
     private Text() {}
 
+    /** {@code n} and the noun, singular for one: {@code 1 master}, {@code 2 masters}, {@code 0 masters}. */
+    static String count(long n, String singular) {
+        return n + " " + (n == 1 ? singular : singular + "s");
+    }
+
     /**
      * Escapes as {@code \}{@code uXXXX} what would let a master name disguise its line or forge
      * others: control characters (a newline, a terminal escape), invisible format characters (the

@@ -44,9 +44,12 @@ final class UpgradeCommand extends DatabaseCommand {
                             buildbot
                                     ? "database " + database + " has Buildbot's schema; left as it is"
                                     : "database " + database + " has multimaster's current schema");
-            out().println("marked " + masters + (masters == 1 ? " master" : " masters")
-                    + " active with last_active 0; the next master to start will expire them and clean up"
-                    + " after them");
+            out().println(
+                            masters == 0
+                                    ? "no master is registered; nothing to mark"
+                                    : "marked " + Text.count(masters, "master") + " active with last_active 0; the next"
+                                            + " master to start will expire " + (masters == 1 ? "it" : "them")
+                                            + " and clean up after " + (masters == 1 ? "it" : "them"));
         }
         return ExitCodes.OK;
     }

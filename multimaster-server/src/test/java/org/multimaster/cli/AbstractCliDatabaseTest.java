@@ -92,12 +92,14 @@ abstract class AbstractCliDatabaseTest {
         assertThat(upgrade.exitCode()).isZero();
         assertThat(upgrade.err()).isEmpty();
         assertThat(upgrade.out())
-                .endsWith(" has multimaster's current schema\n"
-                        + "marked 0 masters active with last_active 0; the next master to start will expire them"
-                        + " and clean up after them\n");
+                .endsWith(" has multimaster's current schema\n" + "no master is registered; nothing to mark\n");
 
         assertOk(run("list"), "MASTERID  NAME  ACTIVE  LAST_ACTIVE\n0 of 0 masters\n");
         assertOk(run("list", "--json"), "{\"masters\":[],\"meta\":{\"total\":0}}\n");
+        assertOk(run("find", "a"), "1\n");
+        assertThat(run("list").out()).endsWith("\n1 of 1 master\n");
+        assertThat(run("status").out().lines().findFirst().orElseThrow())
+                .endsWith(": 1 master, 0 active; 0 schedulers (0 unclaimed), 0 change sources (0 unclaimed)");
     }
 
     @Test
@@ -247,7 +249,7 @@ abstract class AbstractCliDatabaseTest {
         assertThat(status.exitCode()).isZero();
         assertThat(status.out().split("\n")).hasSize(5).satisfies(lines -> {
             assertThat(lines[0])
-                    .endsWith(": 2 masters, 1 active; 2 schedulers (1 unclaimed), 1 change sources (0 unclaimed)");
+                    .endsWith(": 2 masters, 1 active; 2 schedulers (1 unclaimed), 1 change source (0 unclaimed)");
             assertThat(lines[1]).isEqualTo("MASTERID  NAME  STATE     LAST CHECK-IN  SCHEDULERS  CHANGE SOURCES");
             assertThat(lines[2]).matches("1         a     inactive  \\d+ d ago +-           -");
             assertThat(lines[3]).matches("2         b     active    \\d+ d ago +nightly     git");
@@ -340,8 +342,8 @@ abstract class AbstractCliDatabaseTest {
         assertThat(upgrade.err()).isEmpty();
         assertThat(upgrade.out())
                 .endsWith(" has Buildbot's schema; left as it is\n"
-                        + "marked 1 master active with last_active 0; the next master to start will expire them"
-                        + " and clean up after them\n");
+                        + "marked 1 master active with last_active 0; the next master to start will expire it"
+                        + " and clean up after it\n");
         assertThat(upgrade.exitCode()).isZero();
         assertOk(
                 run("show", "7", "--json"),
