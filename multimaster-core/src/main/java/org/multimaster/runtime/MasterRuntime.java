@@ -9,6 +9,7 @@ import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -77,6 +78,7 @@ public final class MasterRuntime implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(MasterRuntime.class);
     private static final int SKEW_CHECK_EVERY = 10;
+    private static final int REGISTRATION_ATTEMPTS = 3;
     /** How long after a whole second a check-in is sent; see {@link #scheduleTick}. */
     private static final Duration TICK_PHASE = Duration.ofMillis(20);
 
@@ -150,11 +152,11 @@ public final class MasterRuntime implements AutoCloseable {
             throw new IllegalStateException("master runtime '" + name + "' was already started");
         }
         Duration timeout = startupTimeout();
-        masterId = Await.await(masters.findMasterId(name), timeout);
+        MasterModel before = register(timeout);
+        masterId = before.id();
         claims.attach(masterId);
         checkIns.attach(masterId);
         log.info("master '{}' has id {}", name, masterId);
-        MasterModel before = Await.await(masters.getMaster(masterId), timeout).orElseThrow();
         log.info("master {} ('{}'): marking itself stopped to clear what a crash may have left", masterId, name);
         if (Await.await(masters.setMasterState(masterId, false), timeout)) {
             Duration silent = Duration.between(before.lastActive(), clock.instant());
@@ -206,6 +208,31 @@ public final class MasterRuntime implements AutoCloseable {
                 db.timeSource() == TimeSource.DATABASE ? "the database" : "this host's clock");
         if (autoHeartbeat) {
             startThreads();
+        }
+    }
+
+    /**
+     * Finds or creates this master's row and reads it. A row deleted between the two (an operator's
+     * {@code prune --inactive-for 0s} can take a master the moment it registers, inactive as it is)
+     * is registered again, up to {@value #REGISTRATION_ATTEMPTS} times.
+     */
+    private MasterModel register(Duration timeout) {
+        for (int attempt = 1; ; attempt++) {
+            long id = Await.await(masters.findMasterId(name), timeout);
+            Optional<MasterModel> row = Await.await(masters.getMaster(id), timeout)
+                    .filter(r -> r.name().equals(name));
+            if (row.isPresent()) {
+                return row.get();
+            }
+            if (attempt == REGISTRATION_ATTEMPTS) {
+                throw new MultimasterException("master '" + name + "' was deleted from the database each time it"
+                        + " registered (" + attempt + " times): something deletes inactive masters as they appear,"
+                        + " such as 'multimaster prune --inactive-for 0s' in a loop; stop that and start again");
+            }
+            log.warn(
+                    "master '{}' was deleted from the database as it registered (as id {}); registering again",
+                    name,
+                    id);
         }
     }
 

@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.InstanceOfAssertFactories.STRING;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -28,6 +31,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiFunction;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -35,6 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.multimaster.db.DbConnector;
 import org.multimaster.db.MasterModel;
 import org.multimaster.db.MastersConnector;
+import org.multimaster.db.MultimasterException;
 import org.multimaster.db.SchedulerModel;
 import org.multimaster.db.testing.LoggedMessages;
 import org.multimaster.db.testing.MutableClock;
@@ -337,6 +342,75 @@ abstract class MasterRuntimeContract {
                         new MasterEvent(MasterEvent.Type.STOPPED, deleted, "host:/a", false),
                         new MasterEvent(MasterEvent.Type.STARTED, again, "host:/a", true));
         assertThat(runtime.status().masterId()).isEqualTo(again);
+    }
+
+    @Test
+    void shouldRegisterAgainWhenItsRowIsDeletedAsItRegisters() {
+        MasterRuntime runtime = runtime(deletingNewRows(1), "host:/a").build();
+        toClose.add(runtime);
+
+        List<String> warnings = warningsOf(MasterRuntime.class, runtime::start);
+
+        assertThat(warnings)
+                .singleElement(as(STRING))
+                .matches("master 'host:/a' was deleted from the database as it registered \\(as id \\d+\\);"
+                        + " registering again");
+        assertThat(masters.getMasters().join())
+                .containsExactly(new MasterModel(runtime.masterId(), "host:/a", true, T0));
+    }
+
+    @Test
+    void shouldGiveUpStartingWhenItsRowIsDeletedEachTimeItRegisters() {
+        MasterRuntime runtime = runtime(deletingNewRows(3), "host:/a").build();
+        toClose.add(runtime);
+
+        assertThatThrownBy(runtime::start)
+                .isInstanceOf(MultimasterException.class)
+                .hasMessage("master 'host:/a' was deleted from the database each time it registered (3 times):"
+                        + " something deletes inactive masters as they appear, such as 'multimaster prune"
+                        + " --inactive-for 0s' in a loop; stop that and start again");
+        assertThat(masters.getMasters().join()).isEmpty();
+    }
+
+    /**
+     * The connector {@code db} whose {@code findMasterId} deletes the row it found the first {@code
+     * times} times, before it answers: a master pruned the moment it registered.
+     */
+    @SuppressWarnings("unchecked")
+    private DbConnector deletingNewRows(int times) {
+        AtomicInteger left = new AtomicInteger(times);
+        MastersConnector deleting = forwarding(
+                MastersConnector.class,
+                masters,
+                (method, result) -> method.getName().equals("findMasterId") && left.getAndDecrement() > 0
+                        ? ((CompletableFuture<Long>) result).thenApply(id -> {
+                            deleteMaster(id);
+                            return id;
+                        })
+                        : result);
+        return forwarding(
+                DbConnector.class, db, (method, result) -> method.getName().equals("masters") ? deleting : result);
+    }
+
+    /** A proxy of {@code type} that calls {@code target} and gives its result to {@code answer}. */
+    private static <T> T forwarding(Class<T> type, T target, BiFunction<Method, Object, Object> answer) {
+        return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, (proxy, method, args) -> {
+            try {
+                return answer.apply(method, method.invoke(target, args));
+            } catch (InvocationTargetException e) {
+                throw e.getCause();
+            }
+        }));
+    }
+
+    private void deleteMaster(long id) {
+        try (Connection c = database.connect();
+                PreparedStatement delete = c.prepareStatement("DELETE FROM masters WHERE id = ?")) {
+            delete.setLong(1, id);
+            assertThat(delete.executeUpdate()).isOne();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test
