@@ -177,16 +177,16 @@ public final class MasterRuntime implements AutoCloseable {
         }
         log.info("master {} ('{}'): expiring peers silent for more than {}", masterId, name, Durations.format(expiry));
         List<MasterModel> expired = Await.await(expirer.sweepAsync(masterId), timeout);
-        log.info("master {} ('{}'): {} peers expired; checking in", masterId, name, expired.size());
+        log.info("master {} ('{}'): {} expired; checking in", masterId, name, count(expired.size(), "peer"));
         if (!Await.await(checkIns.send(), timeout)) {
             throw new MultimasterException(
                     "master " + masterId + " ('" + name + "') could not check in at startup; see the log above");
         }
         log.info(
-                "master {} ('{}'): active; claiming {} components",
+                "master {} ('{}'): active; claiming {}",
                 masterId,
                 name,
-                claims.configured().size());
+                count(claims.configured().size(), "component"));
         try {
             claims.sync(this::mayRunComponents, timeout);
         } catch (MultimasterException e) {
@@ -209,6 +209,11 @@ public final class MasterRuntime implements AutoCloseable {
         if (autoHeartbeat) {
             startThreads();
         }
+    }
+
+    /** {@code n} and the noun, singular for one: {@code 1 peer}, {@code 0 peers}. */
+    private static String count(long n, String noun) {
+        return n + " " + noun + (n == 1 ? "" : "s");
     }
 
     /**
@@ -413,12 +418,13 @@ public final class MasterRuntime implements AutoCloseable {
             Set<Component> owned = claims.owned();
             if (!owned.isEmpty()) {
                 log.warn(
-                        "master {} ('{}') has not checked in for {}: stopping its {} components one interval before"
-                                + " peers may take them over",
+                        "master {} ('{}') has not checked in for {}: stopping its {} one interval before peers may"
+                                + " take {} over",
                         masterId,
                         name,
                         silent,
-                        owned.size());
+                        count(owned.size(), "component"),
+                        owned.size() == 1 ? "it" : "them");
             }
             claims.loseAll("this master could not check in for " + silent, false);
         }

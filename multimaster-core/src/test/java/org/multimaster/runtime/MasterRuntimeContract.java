@@ -165,6 +165,22 @@ abstract class MasterRuntimeContract {
     }
 
     @Test
+    void shouldCountWhatItExpiresAndClaimsAtStartInWords() {
+        long dead = peer("host:/dead", T0.minus(EXPIRY).minusSeconds(1));
+        List<String> logged = LoggedMessages.of(
+                MasterRuntime.class,
+                ch.qos.logback.classic.Level.INFO,
+                () -> started(runtime("host:/a").schedulers(List.of("s1"))));
+
+        long id = masters.findMasterId("host:/a").join();
+        assertThat(master(dead).active()).isFalse();
+        assertThat(logged)
+                .contains(
+                        "master " + id + " ('host:/a'): 1 peer expired; checking in",
+                        "master " + id + " ('host:/a'): active; claiming 1 component");
+    }
+
+    @Test
     void shouldCleanOwnStaleClaimsAndHousekeepOnceWhenRestartedAfterACrash() {
         long id = peer("host:/crashed", T0.minusSeconds(30));
         long scheduler = db.schedulers().findSchedulerId("nightly").join();
@@ -468,8 +484,8 @@ abstract class MasterRuntimeContract {
 
         assertThat(warnings)
                 .anySatisfy(message -> assertThat(message)
-                        .endsWith("has not checked in for 3s: stopping its 1 components one interval before peers may"
-                                + " take them over"));
+                        .endsWith("has not checked in for 3s: stopping its 1 component one interval before peers may"
+                                + " take it over"));
         assertThat(lost).containsExactly("this master could not check in for 3s");
     }
 
