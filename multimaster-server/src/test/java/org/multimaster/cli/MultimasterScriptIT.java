@@ -128,6 +128,26 @@ class MultimasterScriptIT {
     }
 
     @Test
+    void shouldFindItsJarWhenRunThroughALinkAsAnInstallIntoABinDirectoryMakesIt() throws Exception {
+        // usr/bin/multimaster -> ../../opt/multimaster/bin/multimaster (relative), opt/multimaster ->
+        // the checkout, and a link to that link from another directory.
+        Path opt = Files.createDirectories(workDir.resolve("opt"));
+        Files.createSymbolicLink(opt.resolve("multimaster"), ROOT);
+        Path usrBin = Files.createDirectories(workDir.resolve("usr/bin"));
+        Path installed = Files.createSymbolicLink(
+                usrBin.resolve("multimaster"), Path.of("../../opt/multimaster/bin/multimaster"));
+        Path chained = Files.createSymbolicLink(workDir.resolve("mm"), installed);
+
+        for (Path link : List.of(installed, chained)) {
+            Run run = execute(List.of(link.toString(), "--version"), Map.of());
+
+            assertThat(run.err()).as("through %s", link).isEmpty();
+            assertThat(run.out()).as("through %s", link).startsWith("multimaster " + Version.number() + "\n");
+            assertThat(run.exitCode()).as("through %s", link).isZero();
+        }
+    }
+
+    @Test
     void shouldPrintTheVersionThatTheJarWasBuiltWith() throws Exception {
         Run run = multimaster("--version");
 
