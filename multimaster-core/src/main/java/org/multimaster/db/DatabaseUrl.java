@@ -131,13 +131,19 @@ public final class DatabaseUrl {
                                 + " MySQL/MariaDB; " + EXAMPLES);
                 };
             }
-            case NONE -> throw new IllegalArgumentException("malformed database URL '" + shown + "'; " + EXAMPLES);
+            case NONE ->
+                throw new IllegalArgumentException("malformed database URL '" + shown + "'"
+                        + (trimmed.startsWith("\"") || trimmed.startsWith("'") ? ": remove the quotes around it" : "")
+                        + "; " + EXAMPLES);
         };
     }
 
     /**
-     * Returns the text with the passwords it holds, read as a database URL, replaced by {@code ***};
-     * text that is not a database URL is returned as it is. Safe to print or log.
+     * Returns the text with the passwords it holds, read as a database URL, replaced by {@code ***}.
+     * Text that is not a database URL may hold one, in quotes or after other text ({@code
+     * DB=postgresql://…}), whose passwords are hidden; otherwise it is read as a URL without its
+     * scheme, so that a password in {@code user:password@host} or {@code ?password=} is hidden too.
+     * Safe to print or log.
      *
      * @param url any database URL, well-formed or not
      * @return the URL without its passwords

@@ -163,7 +163,55 @@ final class UrlParts {
                     m.end(),
                     -1);
         }
-        return new UrlParts(url, Form.NONE, "", false, -1, -1);
+        return notAUrl(url, lower);
+    }
+
+    /**
+     * Text that is not a URL may still hold one, in quotes (an environment file's) or after other
+     * text ({@code DB=postgresql://…}): its passwords are hidden as that URL's (in quotes, as those of
+     * the text between them). Otherwise the text is
+     * read as what follows a scheme ({@code user:password@host/db?password=…}), so that what would be
+     * a password there is hidden too.
+     */
+    private static UrlParts notAUrl(String url, String lower) {
+        int inner;
+        int innerEnd = url.length();
+        char first = url.isEmpty() ? 0 : url.charAt(0);
+        if ((first == '"' || first == '\'') && url.length() > 1 && url.charAt(url.length() - 1) == first) {
+            inner = 1;
+            innerEnd = url.length() - 1;
+        } else {
+            Matcher scheme = SCHEME_PREFIX.matcher(url);
+            int jdbc = lower.indexOf("jdbc:", 1);
+            inner = url.length() > 1 && scheme.find(1) ? scheme.start() : -1;
+            if (jdbc > 0 && (inner < 0 || jdbc < inner)) {
+                inner = jdbc;
+            }
+        }
+        List<Span> secrets = new ArrayList<>();
+        if (inner > 0) {
+            for (Span secret : of(url.substring(inner, innerEnd)).secrets) {
+                secrets.add(new Span(inner + secret.start(), inner + secret.end()));
+            }
+        } else {
+            secrets.addAll(new UrlParts(url, Form.NONE, "", false, 0, -1).secrets);
+        }
+        return new UrlParts(url, secrets);
+    }
+
+    /** Text that is not a URL, with the spans of it that are hidden. */
+    private UrlParts(String url, List<Span> secrets) {
+        this.url = url;
+        this.form = Form.NONE;
+        this.scheme = "";
+        this.wellFormedPrefix = false;
+        this.userStart = -1;
+        this.userInfoEnd = -1;
+        this.hostStart = -1;
+        this.hostEnd = -1;
+        this.queryStart = -1;
+        this.parameters = List.of();
+        this.secrets = List.copyOf(secrets);
     }
 
     /** The URL with every password replaced by {@code ***}. */

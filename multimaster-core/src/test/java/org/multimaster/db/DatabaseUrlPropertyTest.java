@@ -71,6 +71,23 @@ class DatabaseUrlPropertyTest {
     }
 
     @Property(tries = 500)
+    void shouldHideThePasswordOfAUrlInQuotesAfterOtherTextOrWithoutItsScheme(@ForAll("passwords") String password) {
+        String e = encoded(password);
+        for (String form : new String[] {
+            "\"postgresql://bb:{}@db.example.org/buildbot\"",
+            "'mysql+pymysql://bb:{}@db.example.org:3306/buildbot'",
+            "MULTIMASTER_DB=postgresql://bb:{}@db.example.org/buildbot",
+            "\"jdbc:postgresql://db.example.org/buildbot?user=bb&password={}\"",
+            "bb:{}@db.example.org/buildbot",
+            "db.example.org/buildbot?password={}"
+        }) {
+            String given = form.replace("{}", e);
+
+            assertThat(DatabaseUrl.redact(given)).as(given).isEqualTo(form.replace("{}", "***"));
+        }
+    }
+
+    @Property(tries = 500)
     void shouldTakeARawPasswordOutOfAMariadbAddress(@ForAll("passwords") String password) {
         Assume.that(password.indexOf('(') < 0 && password.indexOf(')') < 0);
         String given = "jdbc:mariadb://address=(host=db.example.org)(port=3306)(password=" + password + ")/buildbot";

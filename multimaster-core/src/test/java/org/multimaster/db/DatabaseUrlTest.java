@@ -237,7 +237,16 @@ class DatabaseUrlTest {
                 "postgresql://bb:s3cret@dbhost/",
                 "mysql://bb:s3cret@[::1/buildbot",
                 "sqlite://dbhost/state.sqlite",
-                "sqlite:///state.sqlite?password=s3cret"
+                "sqlite:///state.sqlite?password=s3cret",
+                // Not URLs, but holding one: in quotes (an environment file's), after other text,
+                // or without its scheme.
+                "\"postgresql://bb:s3cret@dbhost/buildbot\"",
+                "'mysql://bb:s3cret@dbhost'",
+                "DB=postgresql://bb:s3cret@dbhost/buildbot",
+                "\"jdbc:postgresql://dbhost/buildbot?password=s3cret\"",
+                "bb:s3cret@dbhost/buildbot",
+                "bb:s3cret@x@dbhost",
+                "dbhost/buildbot?user=bb&password=s3cret"
             })
     void shouldRejectMalformedUrlWithoutShowingPassword(String given) {
         assertThatThrownBy(() -> DatabaseUrl.parse(given))
@@ -245,6 +254,19 @@ class DatabaseUrlTest {
                 .message()
                 .doesNotContain("s3cret")
                 .containsAnyOf("e.g.", "use ");
+    }
+
+    @Test
+    void shouldSayToRemoveTheQuotesAroundAQuotedUrl() {
+        assertThatThrownBy(() -> DatabaseUrl.parse(" \"postgresql://bb:s3cret@dbhost/buildbot\" "))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("malformed database URL '\"postgresql://bb:***@dbhost/buildbot\"': remove the"
+                        + " quotes around it; use e.g. ");
+        assertThat(DatabaseUrl.redact("'mysql://bb:s3cret@dbhost'")).isEqualTo("'mysql://bb:***@dbhost'");
+        assertThatThrownBy(() -> DatabaseUrl.parse("\"\""))
+                .hasMessageStartingWith("malformed database URL '\"\"': remove the quotes around it");
+        assertThat(DatabaseUrl.redact("\"")).isEqualTo("\"");
+        assertThat(DatabaseUrl.redact("")).isEmpty();
     }
 
     @Test
