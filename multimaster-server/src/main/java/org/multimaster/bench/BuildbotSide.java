@@ -33,13 +33,15 @@ final class BuildbotSide implements Side {
 
     private final Process process;
     private final Path workDir;
+    private final DatabaseUrl url;
     private final BufferedReader out;
     private final Writer in;
     private String version = "";
 
-    private BuildbotSide(Process process, Path workDir) {
+    private BuildbotSide(Process process, Path workDir, DatabaseUrl url) {
         this.process = process;
         this.workDir = workDir;
+        this.url = url;
         this.out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         this.in = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
     }
@@ -68,7 +70,7 @@ final class BuildbotSide implements Side {
                     .redirectError(dir.resolve("stderr.txt").toFile());
             // The URL may hold a password: the environment keeps it out of the process list.
             builder.environment().put("MULTIMASTER_BENCH_DB_URL", sqlAlchemyUrl(url));
-            BuildbotSide side = new BuildbotSide(builder.start(), dir);
+            BuildbotSide side = new BuildbotSide(builder.start(), dir, url);
             try {
                 side.version = side.readReply("open Buildbot's connector")
                         .path("buildbot")
@@ -164,7 +166,8 @@ final class BuildbotSide implements Side {
         try {
             String err = Files.readString(workDir.resolve("stderr.txt"));
             String tail = err.length() > 2000 ? err.substring(err.length() - 2000) : err;
-            return DatabaseUrl.redact(tail.strip());
+            // The database's password, and those of any URL that the output begins with or holds.
+            return url.hidePasswordIn(DatabaseUrl.redact(tail.strip()));
         } catch (IOException e) {
             return "(no error output)";
         }
