@@ -169,9 +169,8 @@ final class UrlParts {
     /**
      * Text that is not a URL may still hold one, in quotes (an environment file's) or after other
      * text ({@code DB=postgresql://…}): its passwords are hidden as that URL's (in quotes, as those of
-     * the text between them). Otherwise the text is
-     * read as what follows a scheme ({@code user:password@host/db?password=…}), so that what would be
-     * a password there is hidden too.
+     * the text between them). Otherwise the text is read as what follows a scheme ({@code
+     * user:password@host/db?password=…}), so that what would be a password there is hidden too.
      */
     private static UrlParts notAUrl(String url, String lower) {
         int inner;
