@@ -54,6 +54,9 @@ final class UrlParts {
 
     private static final Pattern SCHEME_PREFIX =
             Pattern.compile("([A-Za-z][A-Za-z0-9]*)(\\+[A-Za-z0-9_]+)?:(/{1,2})", Pattern.DOTALL);
+    /** The longest scheme looked for inside text that is not a URL, e.g. {@code postgresql+psycopg2}. */
+    private static final int LONGEST_SCHEME = 64;
+
     private static final Pattern MARIADB_MODE = Pattern.compile("[A-Za-z]+:(?=//)");
 
     private static final String ENTRY =
@@ -173,19 +176,18 @@ final class UrlParts {
      * user:password@host/db?password=…}), so that what would be a password there is hidden too.
      */
     private static UrlParts notAUrl(String url, String lower) {
-        int inner;
+        int inner = 0;
         int innerEnd = url.length();
-        char first = url.isEmpty() ? 0 : url.charAt(0);
-        if ((first == '"' || first == '\'') && url.length() > 1 && url.charAt(url.length() - 1) == first) {
-            inner = 1;
-            innerEnd = url.length() - 1;
-        } else {
-            Matcher scheme = SCHEME_PREFIX.matcher(url);
+        while (innerEnd - inner > 1
+                && (url.charAt(inner) == '"' || url.charAt(inner) == '\'')
+                && url.charAt(innerEnd - 1) == url.charAt(inner)) {
+            inner++;
+            innerEnd--;
+        }
+        if (inner == 0) {
+            int scheme = schemeInside(url);
             int jdbc = lower.indexOf("jdbc:", 1);
-            inner = url.length() > 1 && scheme.find(1) ? scheme.start() : -1;
-            if (jdbc > 0 && (inner < 0 || jdbc < inner)) {
-                inner = jdbc;
-            }
+            inner = jdbc > 0 && (scheme < 0 || jdbc < scheme) ? jdbc : scheme;
         }
         List<Span> secrets = new ArrayList<>();
         if (inner > 0) {
@@ -196,6 +198,32 @@ final class UrlParts {
             secrets.addAll(new UrlParts(url, Form.NONE, "", false, 0, -1).secrets);
         }
         return new UrlParts(url, secrets);
+    }
+
+    /**
+     * Where the first {@code scheme:/} inside {@code url} (not at its start) begins, or -1: found
+     * from each {@code :/} back over at most {@link #LONGEST_SCHEME} characters, so that the search
+     * is linear in the text, however long (a regular expression's search from every position is
+     * quadratic in a long run of letters).
+     */
+    private static int schemeInside(String url) {
+        Matcher prefix = SCHEME_PREFIX.matcher(url);
+        for (int colon = url.indexOf(":/", 1); colon > 0; colon = url.indexOf(":/", colon + 1)) {
+            int start = colon;
+            while (start > Math.max(1, colon - LONGEST_SCHEME) && isSchemeChar(url.charAt(start - 1))) {
+                start--;
+            }
+            for (; start < colon; start++) {
+                if (prefix.region(start, url.length()).lookingAt()) {
+                    return start;
+                }
+            }
+        }
+        return -1;
+    }
+
+    private static boolean isSchemeChar(char c) {
+        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '_';
     }
 
     /** Text that is not a URL, with the spans of it that are hidden. */
@@ -345,9 +373,13 @@ final class UrlParts {
      */
     private static int userInfoEnd(String url, int authorityStart, boolean groups) {
         int fallback = -1;
-        for (int at = url.lastIndexOf('@'); at >= authorityStart; at = url.lastIndexOf('@', at - 1)) {
-            int userEnd = firstOf(url, authorityStart, at, ':');
-            if (url.substring(authorityStart, userEnd).indexOf('/') >= 0) {
+        int colon = url.indexOf(':', authorityStart);
+        int slash = url.indexOf('/', authorityStart);
+        Matcher hostPart = HOST_PART.matcher(url);
+        int next = -1; // the @ after this one, if any
+        for (int at = url.lastIndexOf('@'); at >= authorityStart; next = at, at = url.lastIndexOf('@', at - 1)) {
+            int userEnd = colon >= 0 && colon < at ? colon : at;
+            if (slash >= 0 && slash < userEnd) {
                 continue;
             }
             if (fallback < 0) {
@@ -356,7 +388,12 @@ final class UrlParts {
             if (groups && insideParentheses(url, authorityStart, at)) {
                 continue;
             }
-            if (HOST_PART.matcher(url).region(at + 1, url.length()).matches()) {
+            // A host list holds no @ but in an address=(…) group: one that would reach the next @
+            // cannot match, and is not tried, which keeps text of many @ linear.
+            if (!groups && next >= 0 && !endsOrGroupsBetween(url, at + 1, next)) {
+                continue;
+            }
+            if (hostPart.region(at + 1, url.length()).matches()) {
                 return at;
             }
         }
@@ -364,6 +401,20 @@ final class UrlParts {
             return -1;
         }
         return fallback;
+    }
+
+    /**
+     * Whether {@code url} holds, from {@code from} to before {@code to}, a {@code /} or {@code ?}
+     * (which ends a host list) or a {@code (} (which opens a group that may hold anything).
+     */
+    private static boolean endsOrGroupsBetween(String url, int from, int to) {
+        for (int i = from; i < to; i++) {
+            char c = url.charAt(i);
+            if (c == '/' || c == '?' || c == '(') {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether {@code index} is inside a MariaDB {@code (key=value)} group, whose value is the group's. */
@@ -378,11 +429,6 @@ final class UrlParts {
             }
         }
         return depth > 0;
-    }
-
-    private static int firstOf(String s, int from, int to, char c) {
-        int i = s.indexOf(c, from);
-        return i < 0 || i > to ? to : i;
     }
 
     /** Where the host list ends: at the first {@code /} or {@code ?} (outside MariaDB's groups). */

@@ -2,8 +2,10 @@ package org.multimaster.db;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -254,6 +256,36 @@ class DatabaseUrlTest {
                 .message()
                 .doesNotContain("s3cret")
                 .containsAnyOf("e.g.", "use ");
+    }
+
+    /**
+     * Every argument of a command line is read as a URL when a message is printed, so long text
+     * must be read in linear time: a search from every position for a scheme, or a host list tried
+     * after each of many {@code @}, took minutes for a name of 70,000 letters.
+     */
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "x",
+                "@",
+                "a@",
+                "@/",
+                "\"",
+                "1a",
+                "a:",
+                "a:/",
+                "a+",
+                ":/",
+                "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx:/"
+            })
+    void shouldReadLongTextThatIsNotAUrlInLinearTime(String unit) {
+        String text = "\"" + unit.repeat(400_000 / unit.length());
+
+        assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
+            assertThat(DatabaseUrl.redact(text)).isNotNull();
+            assertThatThrownBy(() -> DatabaseUrl.parse(text)).isInstanceOf(IllegalArgumentException.class);
+            assertThat(DatabaseUrl.redact("postgresql://" + text)).isNotNull();
+        });
     }
 
     @Test
