@@ -457,7 +457,7 @@ public final class MasterRuntime implements AutoCloseable {
     private void scheduleTick(ScheduledExecutorService heartbeat) {
         Instant now = clock.instant();
         Instant at = now.plus(interval);
-        if (interval.toMillis() % 1000 == 0) {
+        if (sentJustAfterASecond(interval)) {
             at = at.truncatedTo(ChronoUnit.SECONDS).plus(TICK_PHASE);
         }
         try {
@@ -471,6 +471,11 @@ public final class MasterRuntime implements AutoCloseable {
         } catch (java.util.concurrent.RejectedExecutionException e) {
             // closed: no more beats
         }
+    }
+
+    /** Whether beats of {@code interval} are sent just after a second begins: whole seconds are. */
+    private static boolean sentJustAfterASecond(Duration interval) {
+        return interval.toMillis() % 1000 == 0;
     }
 
     private void stopThreads() {
@@ -774,8 +779,14 @@ public final class MasterRuntime implements AutoCloseable {
 
         /**
          * Checks that a heartbeat interval and an expiry can work together: both positive, the interval
-         * at least {@link #MIN_HEARTBEAT}, and the expiry more than twice the interval, so that one
-         * missed check-in does not expire a master.
+         * at least {@link #MIN_HEARTBEAT}, and the expiry at least twice the interval plus a second
+         * (two for an interval that is not whole seconds). Twice the interval, so that one missed
+         * check-in does not expire a master; more because {@code last_active} holds whole seconds: the
+         * outage fence falls one interval before peers may expire the master, counted from the whole
+         * second of its last check-in, and the next check-in must land before it even when the last was
+         * sent late in a second (which a beat of whole seconds never is; see {@link #scheduleTick}).
+         * With less, the fence falls before every check-in and the master stops and claims its
+         * components again at every beat.
          *
          * @throws IllegalArgumentException saying what to change
          */
@@ -795,10 +806,18 @@ public final class MasterRuntime implements AutoCloseable {
                 throw new IllegalArgumentException(
                         "expiry " + Durations.format(expiry) + " must be positive; raise --expire");
             }
-            if (expiry.compareTo(interval.multipliedBy(2)) <= 0) {
-                throw new IllegalArgumentException("expiry " + Durations.format(expiry)
-                        + " must be more than twice the heartbeat interval " + Durations.format(interval)
-                        + ", or a master that misses one check-in is expired; lower --heartbeat or raise --expire");
+            boolean aligned = sentJustAfterASecond(interval);
+            Duration least = interval.multipliedBy(2).plusSeconds(aligned ? 1 : 2);
+            if (expiry.compareTo(least) < 0) {
+                throw new IllegalArgumentException("expiry " + Durations.format(expiry) + " must be at least "
+                        + Durations.format(least) + ": twice the heartbeat interval " + Durations.format(interval)
+                        + ", so that a master that misses one check-in is not expired, plus "
+                        + (aligned
+                                ? "a second, as last_active holds whole seconds"
+                                : "two seconds, as last_active holds whole seconds and a check-in every "
+                                        + Durations.format(interval) + " may be sent at any point of one")
+                        + "; with less, a master that checks in on time stops its components at every beat;"
+                        + " lower --heartbeat or raise --expire");
             }
         }
 
@@ -806,7 +825,7 @@ public final class MasterRuntime implements AutoCloseable {
          * Returns the runtime, not yet started.
          *
          * @throws IllegalArgumentException if the name is missing, the interval or expiry cannot work
-         *     (both must be positive, and the expiry more than twice the interval), or the expiry
+         *     (both must be positive, and the expiry long enough; see {@link #checkTiming}), or the expiry
          *     would expire live Buildbot masters on a database that Buildbot created and is not forced
          */
         public MasterRuntime build() {

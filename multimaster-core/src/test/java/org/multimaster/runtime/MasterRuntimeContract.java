@@ -36,6 +36,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.multimaster.db.DbConnector;
 import org.multimaster.db.MasterModel;
 import org.multimaster.db.MastersConnector;
@@ -429,6 +431,31 @@ abstract class MasterRuntimeContract {
         }
     }
 
+    /**
+     * On its own heartbeat, in real time: the outage fence falls one interval before peers may
+     * expire the master, from the whole second of its last check-in; at the shortest expiry it
+     * accepts, the next check-in always lands first. (At twice the interval, 2010ms for 1s or 201ms
+     * for 100ms, the fence fell before every check-in, and the master lost and claimed its
+     * components again at every beat; at 1200ms for 100ms, whenever a check-in took 10 ms.)
+     */
+    @ParameterizedTest
+    @CsvSource({"1000, 3000, 4", "100, 2200, 30", "1500, 5000, 3"})
+    void shouldKeepItsComponentsThroughCheckInsOnTimeAtTheShortestExpiryItAccepts(
+            long intervalMs, long expiryMs, int checkIns) throws Exception {
+        List<String> lost = new CopyOnWriteArrayList<>();
+        MasterRuntime runtime = started(MasterRuntime.builder(openRealTime(4))
+                .name("host:/a")
+                .heartbeatInterval(Duration.ofMillis(intervalMs))
+                .expiry(Duration.ofMillis(expiryMs))
+                .schedulers(List.of("s1"))
+                .claims(recordingLosses(lost, false)));
+
+        awaitTrue(checkIns + " check-ins", () -> runtime.status().checkIns() >= checkIns);
+
+        assertThat(lost).as("components stopped while every check-in succeeded").isEmpty();
+        assertThat(runtime.ownedComponents()).isEqualTo(schedulers("s1"));
+    }
+
     @Test
     void shouldStopOwnedComponentsBeforePeersMayTakeThemOverWhenCheckInsKeepFailing() throws Exception {
         Duration interval = Duration.ofSeconds(1);
@@ -585,8 +612,23 @@ abstract class MasterRuntimeContract {
                         .expiry(Duration.ofSeconds(80))
                         .build())
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("expiry 80s must be more than twice the heartbeat interval 40s, or a master that"
-                        + " misses one check-in is expired; lower --heartbeat or raise --expire");
+                .hasMessage("expiry 80s must be at least 81s: twice the heartbeat interval 40s, so that a master"
+                        + " that misses one check-in is not expired, plus a second, as last_active holds whole"
+                        + " seconds; with less, a master that checks in on time stops its components at every beat;"
+                        + " lower --heartbeat or raise --expire");
+        assertThatThrownBy(() -> runtime("a")
+                        .heartbeatInterval(Duration.ofSeconds(1))
+                        .expiry(Duration.ofMillis(2999))
+                        .build())
+                .hasMessageStartingWith("expiry 2999ms must be at least 3s: ");
+        assertThatThrownBy(() -> runtime("a")
+                        .heartbeatInterval(Duration.ofMillis(100))
+                        .expiry(Duration.ofMillis(2199))
+                        .build())
+                .hasMessageStartingWith("expiry 2199ms must be at least 2200ms: twice the heartbeat interval 100ms,"
+                        + " so that a master that misses one check-in is not expired, plus two seconds, as"
+                        + " last_active holds whole seconds and a check-in every 100ms may be sent at any point of"
+                        + " one; ");
         assertThatThrownBy(() -> runtime("a").heartbeatInterval(Duration.ZERO).build())
                 .hasMessage("heartbeat interval 0s must be positive; raise --heartbeat");
         assertThatThrownBy(() ->
@@ -595,7 +637,7 @@ abstract class MasterRuntimeContract {
                         + " database, and one that has not completed holds the next back; raise --heartbeat");
         MasterRuntime fastest = runtime("a")
                 .heartbeatInterval(Duration.ofMillis(100))
-                .expiry(Duration.ofMillis(201))
+                .expiry(Duration.ofMillis(2200))
                 .build();
         toClose.add(fastest);
         assertThat(fastest.name()).isEqualTo("a");
@@ -636,7 +678,7 @@ abstract class MasterRuntimeContract {
             MasterRuntime runtime = started(MasterRuntime.builder(realTime)
                     .name("host:/measured")
                     .heartbeatInterval(Duration.ofMillis(100))
-                    .expiry(Duration.ofSeconds(2)));
+                    .expiry(Duration.ofMillis(2200)));
             try {
                 // Measured at startup, then after the 10th and the 20th maintenance.
                 awaitTrue("30 check-ins", () -> runtime.status().checkIns() >= 30);

@@ -54,7 +54,8 @@ final class RunCommand extends DatabaseCommand {
             paramLabel = "DURATION",
             converter = DurationConverter.class,
             defaultValue = "60s",
-            description = "How often to check in (e.g. 1s, 60s, 2m; at least 100ms). Default: ${DEFAULT-VALUE}.")
+            description = "How often to check in (e.g. 1s, 60s, 2m; at least 100ms). --expire must be at least twice"
+                    + " it plus a second (two for an interval that is not whole seconds). Default: ${DEFAULT-VALUE}.")
     Duration heartbeat;
 
     @Mixin

@@ -382,9 +382,10 @@ class CliErrorsTest {
         assertFails(
                 cli.run("run", "--db", db, "--heartbeat", "40s", "--expire", "60s"),
                 2,
-                "multimaster: expiry 1m must be more than twice the heartbeat interval 40s, or a master that"
-                        + " misses one check-in is expired; lower --heartbeat or raise --expire; see 'multimaster run"
-                        + " --help'\n");
+                "multimaster: expiry 1m must be at least 81s: twice the heartbeat interval 40s, so that a master"
+                        + " that misses one check-in is not expired, plus a second, as last_active holds whole seconds;"
+                        + " with less, a master that checks in on time stops its components at every beat; lower"
+                        + " --heartbeat or raise --expire; see 'multimaster run --help'\n");
         assertFails(
                 cli.run("run", "--db", db, "--heartbeat", "soon"),
                 2,

@@ -308,7 +308,9 @@ Logs every step on stderr. Creates the schema if the database has none.
                                and their builds ended.
   -h, --help                 Show this help and exit.
       --heartbeat=DURATION   How often to check in (e.g. 1s, 60s, 2m; at least
-                               100ms). Default: 60s.
+                               100ms). --expire must be at least twice it plus
+                               a second (two for an interval that is not whole
+                               seconds). Default: 60s.
       --http=HOST:PORT       Serve the data API (/api/v2), the Build Masters
                                page (/), /metrics and /healthz on HOST:PORT;
                                port 0 picks a free one. Default: 127.0.0.1:8010
