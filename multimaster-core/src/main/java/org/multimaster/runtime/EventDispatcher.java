@@ -83,10 +83,12 @@ final class EventDispatcher implements AutoCloseable {
     /** Runs what is queued (waiting up to {@code timeout} for it), then stops the thread. */
     void close(Duration timeout) {
         if (!drain(timeout)) {
+            long dropped = pending();
             log.warn(
-                    "listeners of the master runtime did not finish within {}; {} calls are dropped",
+                    "listeners of the master runtime did not finish within {}; {} {} dropped",
                     Durations.format(timeout),
-                    pending());
+                    MasterRuntime.count(dropped, "call"),
+                    dropped == 1 ? "is" : "are");
         }
         executor.shutdownNow();
     }

@@ -212,7 +212,7 @@ public final class MasterRuntime implements AutoCloseable {
     }
 
     /** {@code n} and the noun, singular for one: {@code 1 peer}, {@code 0 peers}. */
-    private static String count(long n, String noun) {
+    static String count(long n, String noun) {
         return n + " " + noun + (n == 1 ? "" : "s");
     }
 

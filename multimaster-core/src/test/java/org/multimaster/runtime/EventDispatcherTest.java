@@ -81,6 +81,18 @@ class EventDispatcherTest {
                 .containsExactly("listeners of the master runtime did not finish within 100ms; 2 calls are dropped");
     }
 
+    @Test
+    void shouldCountOneDroppedCallInTheSingular() {
+        CountDownLatch release = new CountDownLatch(1);
+        dispatchStuck(release);
+
+        List<String> warnings =
+                LoggedMessages.of(EventDispatcher.class, Level.WARN, () -> dispatcher.close(Duration.ofMillis(100)));
+
+        assertThat(warnings)
+                .containsExactly("listeners of the master runtime did not finish within 100ms; 1 call is dropped");
+    }
+
     /** Dispatches a call that runs until {@code release} is counted down (30 s at most). */
     private void dispatchStuck(CountDownLatch release) {
         dispatcher.dispatch("stuck", () -> {
