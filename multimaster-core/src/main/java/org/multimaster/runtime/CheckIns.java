@@ -154,6 +154,7 @@ final class CheckIns {
             long nanos,
             @Nullable Boolean changed,
             @Nullable Throwable error) {
+        boolean stalled = underWay == done && stallReported;
         if (underWay == done) {
             underWay = null;
             underWaySince = null;
@@ -180,6 +181,15 @@ final class CheckIns {
         }
         succeeded++;
         consecutiveFailures = 0;
+        if (stalled && outageSince == null) {
+            // Its stall was warned of: say that it ended, and how long the check-in took.
+            log.info(
+                    "master {} ('{}'): the check-in sent at {} completed after {}",
+                    masterId,
+                    name,
+                    sentAt.truncatedTo(ChronoUnit.MILLIS),
+                    Durations.formatElapsed(Duration.ofNanos(nanos)));
+        }
         if (outageSince != null) {
             log.info(
                     "master {} ('{}') checked in again: the database is back after {}",

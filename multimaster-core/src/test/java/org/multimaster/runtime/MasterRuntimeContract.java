@@ -456,6 +456,40 @@ abstract class MasterRuntimeContract {
         assertThat(runtime.ownedComponents()).isEqualTo(schedulers("s1"));
     }
 
+    /**
+     * A check-in that waits for another session's lock longer than an interval is warned of; when it
+     * completes, that is said too, or the warning would be the log's last word on it.
+     */
+    @Test
+    void shouldSayThatAStalledCheckInCompleted() throws Exception {
+        MasterRuntime runtime = started(MasterRuntime.builder(openRealTime(4))
+                .name("host:/waiting")
+                .heartbeatInterval(Duration.ofSeconds(1))
+                .expiry(Duration.ofSeconds(30)));
+        awaitTrue("a check-in by the heartbeat thread", () -> runtime.status().checkIns() >= 2);
+
+        List<String> logged = LoggedMessages.of(CheckIns.class, ch.qos.logback.classic.Level.INFO, () -> {
+            try {
+                long before;
+                try (AutoCloseable lock = database.lockMastersTable()) {
+                    before = runtime.status().checkIns();
+                    Thread.sleep(2_500); // a check-in waits for the lock and is warned of
+                }
+                awaitTrue(
+                        "the check-in that waited, and one more",
+                        () -> runtime.status().checkIns() >= before + 2);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+
+        assertThat(logged)
+                .anySatisfy(line -> assertThat(line)
+                        .matches("master \\d+ \\('host:/waiting'\\): the check-in sent at \\S+\\.\\d{3}Z completed"
+                                + " after \\d+(ms|s)"));
+        assertThat(runtime.status().checkInFailures()).isZero();
+    }
+
     @Test
     void shouldStopOwnedComponentsBeforePeersMayTakeThemOverWhenCheckInsKeepFailing() throws Exception {
         Duration interval = Duration.ofSeconds(1);
