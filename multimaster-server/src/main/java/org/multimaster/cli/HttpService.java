@@ -46,28 +46,48 @@ final class HttpService implements AutoCloseable {
     }
 
     /**
-     * Opens the API's connector and starts the server.
+     * Binds the listening socket of {@code --http}, before the daemon touches the database: a port in
+     * use is reported before anything is written.
      *
      * @throws CliException with exit code 2 if the server cannot listen (port in use)
      */
+    static HttpServer.Listener listen(HttpOptions options) {
+        try {
+            return HttpServer.listen(options.http);
+        } catch (HttpServerException e) {
+            throw new CliException(ExitCodes.USAGE, String.valueOf(e.getMessage()));
+        }
+    }
+
+    /**
+     * Opens the API's connector and starts the server on {@code listener}, which it takes over (and
+     * closes if it fails).
+     */
     static HttpService start(
+            HttpServer.Listener listener,
             HttpOptions options,
             @Nullable String token,
             String databaseUrl,
             PrometheusMeterRegistry registry,
             @Nullable Supplier<Health> health,
             Consumer<MasterModel> housekeeping) {
-        DbConnector api = DbConnector.builder()
-                .url(databaseUrl)
-                .poolName("multimaster-api")
-                .metricRegistry(registry)
-                .poolSize(HttpServer.API_POOL_SIZE)
-                .connectionTimeout(Duration.ofSeconds(5))
-                .migrate(false)
-                .open();
+        DbConnector api;
+        try {
+            api = DbConnector.builder()
+                    .url(databaseUrl)
+                    .poolName("multimaster-api")
+                    .metricRegistry(registry)
+                    .poolSize(HttpServer.API_POOL_SIZE)
+                    .connectionTimeout(Duration.ofSeconds(5))
+                    .migrate(false)
+                    .open();
+        } catch (RuntimeException e) {
+            listener.close();
+            throw e;
+        }
         try {
             HttpServer.Builder builder = HttpServer.builder(api)
-                    .endpoint(options.http)
+                    .listener(listener)
                     .poll(options.poll)
                     .housekeeping(housekeeping)
                     .metrics(registry);
@@ -79,9 +99,11 @@ final class HttpService implements AutoCloseable {
             }
             return new HttpService(api, builder.start());
         } catch (HttpServerException e) {
+            listener.close();
             api.close();
             throw new CliException(ExitCodes.USAGE, String.valueOf(e.getMessage()));
         } catch (RuntimeException e) {
+            listener.close();
             api.close();
             throw e;
         }

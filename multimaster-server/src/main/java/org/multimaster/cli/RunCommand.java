@@ -98,29 +98,42 @@ final class RunCommand extends DatabaseCommand {
         @Nullable String token = noHttp ? null : HttpService.adminToken(http);
         logLifecycle();
         String masterName = name != null ? name : defaultName();
+        // Listening first: a port in use is reported before this master writes anything, the schema
+        // of a new database included.
+        HttpServer.@Nullable Listener listener = noHttp ? null : HttpService.listen(http);
         PrometheusMeterRegistry registry = HttpService.newRegistry();
         MasterMetrics metrics = new MasterMetrics(registry, Clock.systemUTC());
-        DbConnector db = DbConnector.builder()
-                .url(databaseUrl())
-                .poolName("multimaster-runtime")
-                .metricRegistry(registry)
-                // During an outage a check-in should fail within its heartbeat, naming the cause,
-                // rather than wait for a connection far longer than the interval.
-                .connectionTimeout(heartbeat.compareTo(Duration.ofSeconds(10)) < 0 ? heartbeat : Duration.ofSeconds(10))
-                .timeSource(clock == ClockChoice.database ? TimeSource.DATABASE : TimeSource.APPLICATION)
-                .open();
-        // Listening first: a port in use is reported before this master registers or expires anyone,
-        // but after what the runtime would refuse anyway.
+        DbConnector db;
+        try {
+            db = DbConnector.builder()
+                    .url(databaseUrl())
+                    .poolName("multimaster-runtime")
+                    .metricRegistry(registry)
+                    // During an outage a check-in should fail within its heartbeat, naming the cause,
+                    // rather than wait for a connection far longer than the interval.
+                    .connectionTimeout(
+                            heartbeat.compareTo(Duration.ofSeconds(10)) < 0 ? heartbeat : Duration.ofSeconds(10))
+                    .timeSource(clock == ClockChoice.database ? TimeSource.DATABASE : TimeSource.APPLICATION)
+                    .open();
+        } catch (RuntimeException e) {
+            if (listener != null) {
+                listener.close();
+            }
+            throw e;
+        }
         @Nullable HttpService service;
         try {
             Expiry.requireSafeBesideBuildbot(db, expiry.expire, expiry.forceShortExpiry);
-            service = noHttp
+            service = listener == null
                     ? null
-                    : HttpService.start(http, token, databaseUrl(), registry, metrics::health, master -> {
+                    : HttpService.start(listener, http, token, databaseUrl(), registry, metrics::health, master -> {
                         logHousekeeping(master);
                         metrics.housekept(master);
                     });
         } catch (RuntimeException e) {
+            if (listener != null) {
+                listener.close(); // once more if the server did not start: closing is idempotent
+            }
             db.close();
             throw e;
         }

@@ -32,7 +32,13 @@ final class ServeCommand extends DatabaseCommand {
         // Checks that the database exists and has a schema before anything listens.
         open(false).close();
         HttpService service = HttpService.start(
-                http, token, databaseUrl(), HttpService.newRegistry(), null, RunCommand::logHousekeeping);
+                HttpService.listen(http),
+                http,
+                token,
+                databaseUrl(),
+                HttpService.newRegistry(),
+                null,
+                RunCommand::logHousekeeping);
         CountDownLatch stopped = new CountDownLatch(1);
         Thread shutdown = new Thread(
                 () -> {

@@ -5,6 +5,10 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.UnresolvedAddressException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
@@ -71,6 +75,34 @@ public final class HttpServer implements AutoCloseable {
         return new Builder(Objects.requireNonNull(api, "api"));
     }
 
+    /**
+     * Binds the endpoint's socket without serving on it yet, so that a daemon learns that its port is
+     * taken before it writes anything to the database. Hand it to {@link Builder#listener}, or close
+     * it if the server is not started.
+     *
+     * @throws HttpServerException if it cannot listen on the endpoint (port in use, unknown host)
+     */
+    public static Listener listen(HttpEndpoint endpoint) {
+        Objects.requireNonNull(endpoint, "endpoint");
+        ServerSocketChannel channel = null;
+        try {
+            channel = ServerSocketChannel.open();
+            // As Jetty binds its own: a port left in TIME_WAIT by a daemon just stopped is free.
+            channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            channel.bind(new InetSocketAddress(endpoint.host(), endpoint.port()));
+            return new Listener(endpoint, channel);
+        } catch (IOException | RuntimeException e) {
+            if (channel != null) {
+                try {
+                    channel.close();
+                } catch (IOException ignored) {
+                    // the bind failure is what gets reported
+                }
+            }
+            throw HttpServerException.cannotListen(endpoint, e);
+        }
+    }
+
     /** The port the server listens on (the one chosen when the endpoint asked for port 0). */
     public int port() {
         return connector.getLocalPort();
@@ -125,11 +157,42 @@ public final class HttpServer implements AutoCloseable {
         }
     }
 
+    /**
+     * A socket bound to an endpoint, not yet served ({@link #listen}). A server started on it owns it
+     * and closes it when it stops; until then, {@link #close()} frees the port. Not thread-safe.
+     */
+    public static final class Listener implements AutoCloseable {
+
+        private final HttpEndpoint endpoint;
+        private final ServerSocketChannel channel;
+
+        private Listener(HttpEndpoint endpoint, ServerSocketChannel channel) {
+            this.endpoint = endpoint;
+            this.channel = channel;
+        }
+
+        /** The port bound (the one chosen when the endpoint asked for port 0). */
+        public int port() {
+            return channel.socket().getLocalPort();
+        }
+
+        /** Frees the port; not for a socket a server has started on. Idempotent. */
+        @Override
+        public void close() {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                log.debug("closing the listening socket of {}: {}", endpoint, e.toString());
+            }
+        }
+    }
+
     /** Configures and starts an {@link HttpServer}. Not thread-safe. */
     public static final class Builder {
 
         private final DbConnector api;
         private HttpEndpoint endpoint = HttpEndpoint.DEFAULT;
+        private @Nullable Listener listener;
         private Duration requestTimeout = Duration.ofSeconds(10);
         private int maxThreads = 16;
         private Duration poll = Duration.ofSeconds(2);
@@ -149,6 +212,16 @@ public final class HttpServer implements AutoCloseable {
         /** Sets where to listen; default {@link HttpEndpoint#DEFAULT}. */
         public Builder endpoint(HttpEndpoint endpoint) {
             this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
+            return this;
+        }
+
+        /**
+         * Serves on a socket already bound by {@link HttpServer#listen}, and on its endpoint; the server
+         * takes the socket over once it starts.
+         */
+        public Builder listener(Listener listener) {
+            this.listener = Objects.requireNonNull(listener, "listener");
+            this.endpoint = listener.endpoint;
             return this;
         }
 
@@ -242,6 +315,7 @@ public final class HttpServer implements AutoCloseable {
          * @throws HttpServerException if it cannot listen on the endpoint (port in use, unknown host)
          */
         public HttpServer start() {
+            Listener bound = listener != null ? listener : listen(endpoint);
             QueuedThreadPool threads = new QueuedThreadPool(maxThreads, 2);
             threads.setName("multimaster-http");
             threads.setDaemon(true);
@@ -272,8 +346,10 @@ public final class HttpServer implements AutoCloseable {
                     metrics,
                     healthCheck));
             try {
+                connector.open(bound.channel);
                 server.start();
             } catch (Exception e) {
+                bound.close();
                 events.close();
                 watcher.close();
                 stopQuietly(server);
@@ -346,7 +422,9 @@ public final class HttpServer implements AutoCloseable {
             }
             String why = cause instanceof BindException
                     ? "the port is in use or the address is not this host's (" + cause.getMessage() + ")"
-                    : cause instanceof IOException ? cause.getMessage() : cause.toString();
+                    : cause instanceof UnresolvedAddressException
+                            ? "no address is known for the host '" + endpoint.host() + "'"
+                            : cause instanceof IOException ? cause.getMessage() : cause.toString();
             return new HttpServerException(
                     "cannot serve HTTP on " + endpoint + ": " + why
                             + "; pass --http HOST:PORT with a free port (0 picks one) or --no-http",

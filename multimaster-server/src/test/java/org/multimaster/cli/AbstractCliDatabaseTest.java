@@ -2,6 +2,8 @@ package org.multimaster.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -146,6 +148,26 @@ abstract class AbstractCliDatabaseTest {
                 .startsWith("multimaster: ")
                 .contains("has no masters table; run 'multimaster upgrade --db URL' to create the schema")
                 .doesNotContain("\tat ");
+    }
+
+    @Test
+    void shouldWriteNothingWhenRunCannotListenOnItsPort() throws Exception {
+        database.connect().close(); // a database (or SQLite file) without tables
+
+        Cli.Result daemon;
+        int port;
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            port = taken.getLocalPort();
+            daemon = run("run", "--name", "busy", "--heartbeat", "1s", "--expire", "5s", "--http", "127.0.0.1:" + port);
+        }
+
+        assertThat(daemon.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(daemon.err())
+                .contains("multimaster: cannot serve HTTP on 127.0.0.1:" + port + ": the port is in use")
+                .doesNotContain("\tat ");
+        assertThat(run("list").err())
+                .as("no schema was created")
+                .contains("has no masters table; run 'multimaster upgrade --db URL' to create the schema");
     }
 
     @Test

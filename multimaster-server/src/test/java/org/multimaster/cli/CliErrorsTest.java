@@ -403,4 +403,15 @@ class CliErrorsTest {
                         + " more information.\n");
         assertThat(dir.resolve("never-created.sqlite")).doesNotExist();
     }
+
+    @Test
+    void shouldNameAnHttpHostWithoutAnAddressBeforeCreatingTheDatabase() throws Exception {
+        assertFails(
+                run("run", "--db", dbUrl(), "--http", "no-such-host.invalid:8010"),
+                2,
+                "multimaster: cannot serve HTTP on no-such-host.invalid:8010: no address is known for the host"
+                        + " 'no-such-host.invalid'; pass --http HOST:PORT with a free port (0 picks one) or"
+                        + " --no-http\n");
+        assertNoDatabaseFile();
+    }
 }
