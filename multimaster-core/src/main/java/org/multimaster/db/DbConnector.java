@@ -104,6 +104,9 @@ public interface DbConnector extends AutoCloseable {
         /** Default number of pooled connections and database threads. */
         public static final int DEFAULT_POOL_SIZE = 4;
 
+        /** The most pooled connections (and database threads) one connector may have. */
+        public static final int MAX_POOL_SIZE = 1000;
+
         private String url = DatabaseUrl.DEFAULT;
         private Clock clock = Clock.systemUTC();
         private int poolSize = DEFAULT_POOL_SIZE;
@@ -130,11 +133,11 @@ public interface DbConnector extends AutoCloseable {
 
         /**
          * Sets the number of pooled connections, which is also the number of database threads;
-         * default {@value #DEFAULT_POOL_SIZE}.
+         * default {@value #DEFAULT_POOL_SIZE}, at most {@value #MAX_POOL_SIZE}.
          */
         public Builder poolSize(int poolSize) {
-            if (poolSize < 1 || poolSize > 1000) {
-                throw new IllegalArgumentException("pool size " + poolSize + " must be between 1 and 1000");
+            if (poolSize < 1 || poolSize > MAX_POOL_SIZE) {
+                throw new IllegalArgumentException("pool size " + poolSize + " must be between 1 and " + MAX_POOL_SIZE);
             }
             this.poolSize = poolSize;
             return this;

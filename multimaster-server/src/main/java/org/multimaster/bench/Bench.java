@@ -98,6 +98,10 @@ public final class Bench {
             positive(masters, "--masters", 1);
             positive(dead, "--dead", 0);
             positive(threads, "--threads", 1);
+            if (threads > DbConnector.Builder.MAX_POOL_SIZE) {
+                throw new IllegalArgumentException("--threads " + threads + " must be at most "
+                        + DbConnector.Builder.MAX_POOL_SIZE + ": each caller has a pooled connection of its own");
+            }
             positive(rounds, "--rounds", 1);
             positive(ops, "--ops", 1);
             Objects.requireNonNull(warmUp, "warmUp");

@@ -108,9 +108,10 @@ public final class Workload implements AutoCloseable {
                 rs.next();
                 long foreign = rs.getLong(1);
                 if (foreign > 0) {
-                    throw new IllegalArgumentException("database " + url + " holds " + foreign
-                            + " masters that are not the benchmark's; the benchmark rewrites every master, so run"
-                            + " it on an empty scratch database");
+                    throw new IllegalArgumentException("database " + url + " holds "
+                            + (foreign == 1 ? "1 master that is" : foreign + " masters that are")
+                            + " not the benchmark's; the benchmark rewrites every master, so run it on an empty"
+                            + " scratch database");
                 }
             }
         }

@@ -52,30 +52,29 @@ final class BenchCommand extends DatabaseCommand {
             names = "--masters",
             paramLabel = "N",
             defaultValue = "1000",
-            description =
-                    "Active masters in the" + " methods, concurrent and sweep scenarios. Default: ${DEFAULT-VALUE}.")
+            description = "Active masters in the methods, concurrent and sweep scenarios. Default: ${DEFAULT-VALUE}.")
     int masters;
 
     @Option(
             names = "--dead",
             paramLabel = "N",
             defaultValue = "0",
-            description = "Masters inactive for 30 days" + " beside them. Default: ${DEFAULT-VALUE}.")
+            description = "Masters inactive for 30 days beside them. Default: ${DEFAULT-VALUE}.")
     int dead;
 
     @Option(
             names = "--threads",
             paramLabel = "T",
             defaultValue = "8",
-            description = "Concurrent callers (and"
-                    + " pooled connections) in the concurrent and cycle scenarios. Default: ${DEFAULT-VALUE}.")
+            description =
+                    "Concurrent callers (and pooled connections) in the concurrent and cycle scenarios. Default: ${DEFAULT-VALUE}.")
     int threads;
 
     @Option(
             names = "--rounds",
             paramLabel = "R",
             defaultValue = "5",
-            description = "Rounds, the sides taking" + " turns to go first. Default: ${DEFAULT-VALUE}.")
+            description = "Rounds, the sides taking turns to go first. Default: ${DEFAULT-VALUE}.")
     int rounds;
 
     @Option(
@@ -90,14 +89,14 @@ final class BenchCommand extends DatabaseCommand {
             names = "--scenario",
             paramLabel = "NAME",
             split = ",",
-            description = "Scenarios to run, of" + " methods, concurrent, sweep, cycle, listing. Default: all.")
+            description = "Scenarios to run, of methods, concurrent, sweep, cycle, listing. Default: all.")
     List<String> scenarios = new ArrayList<>();
 
     @Option(
             names = "--operation",
             paramLabel = "OP",
             split = ",",
-            description = "Only these operations" + " (${COMPLETION-CANDIDATES}). Default: all.")
+            description = "Only these operations (${COMPLETION-CANDIDATES}). Default: all.")
     List<Operation> operations = new ArrayList<>();
 
     @Option(
@@ -128,7 +127,7 @@ final class BenchCommand extends DatabaseCommand {
             names = "--listing-active",
             paramLabel = "N",
             defaultValue = "1000",
-            description = "How many of" + " them are active. Default: ${DEFAULT-VALUE}.")
+            description = "How many of them are active. Default: ${DEFAULT-VALUE}.")
     int listingActive;
 
     @Option(
@@ -144,7 +143,7 @@ final class BenchCommand extends DatabaseCommand {
             names = "--python",
             paramLabel = "PATH",
             defaultValue = "/usr/bin/python3",
-            description = "The" + " Python that has Buildbot (Debian package buildbot). Default: ${DEFAULT-VALUE}.")
+            description = "The Python that has Buildbot (Debian package buildbot). Default: ${DEFAULT-VALUE}.")
     Path python;
 
     @Option(names = "--no-buildbot", description = "Measure without Buildbot's connector.")

@@ -153,7 +153,7 @@ abstract class AbstractBenchSmokeTest {
         Cli.Result result = cli.run("bench", "--db", database.url(), "--no-buildbot", "--masters", "5", "--ops", "2");
 
         assertThat(result.exitCode()).isEqualTo(ExitCodes.USAGE);
-        assertThat(result.err()).contains("holds 1 masters that are not the benchmark's", "scratch database");
+        assertThat(result.err()).contains("holds 1 master that is not the benchmark's", "scratch database");
         assertThat(count("SELECT COUNT(*) FROM masters")).isEqualTo(1);
     }
 
@@ -163,6 +163,11 @@ abstract class AbstractBenchSmokeTest {
 
         assertThat(result.exitCode()).isEqualTo(ExitCodes.USAGE);
         assertThat(result.err()).startsWith("multimaster: --rounds 0 must be at least 1");
+        Cli.Result tooMany = cli.run("bench", "--db", database.url(), "--no-buildbot", "--threads", "1001");
+        assertThat(tooMany.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(tooMany.err())
+                .startsWith("multimaster: --threads 1001 must be at most 1000: each caller has a pooled connection"
+                        + " of its own");
     }
 
     /** The arguments of a {@code bench --json} run on this test's database, without Buildbot unless it is installed. */

@@ -297,7 +297,7 @@ public final class Report {
         md.append("\n![concurrent callers against Buildbot's one caller](concurrent.png)\n\n");
         Charts.bars(
                 out.resolve("concurrent.png"),
-                "Concurrent callers: Buildbot's one-caller time per call ÷" + " multimaster's time per call",
+                "Concurrent callers: Buildbot's one-caller time per call ÷ multimaster's time per call",
                 "× Buildbot (one caller)",
                 rates,
                 true,
