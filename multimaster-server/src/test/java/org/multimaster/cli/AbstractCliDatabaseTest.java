@@ -9,6 +9,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.multimaster.db.testing.TestDatabase;
@@ -168,6 +170,46 @@ abstract class AbstractCliDatabaseTest {
         assertThat(run("list").err())
                 .as("no schema was created")
                 .contains("has no masters table; run 'multimaster upgrade --db URL' to create the schema");
+    }
+
+    @Test
+    @SuppressWarnings("try") // the lock is held for the duration of the block
+    void shouldFailWithinTheUrlsLockTimeoutAndChangeNothingWhileAnotherSessionLocksTheMasters() throws Exception {
+        twoMasters();
+        // Each database's own way to wait about a second for a lock (the default is 10 s); the
+        // URL's setting wins over the connector's.
+        String url = database.url()
+                + (database.url().contains("?") ? "&" : "?")
+                + switch (database.kind()) {
+                    case SQLITE -> "busy_timeout=1000";
+                    case POSTGRESQL -> "options=-c%20lock_timeout%3D1000";
+                    case MYSQL -> "sessionVariables=innodb_lock_wait_timeout=1,lock_wait_timeout=1";
+                };
+        Cli.Result activate;
+        Cli.Result deactivate;
+        long started = System.nanoTime();
+        try (AutoCloseable lock = database.lockMastersTable()) {
+            activate = cli.run("activate", "1", "--db", url);
+            deactivate = cli.run("deactivate", "2", "--db", url);
+        }
+        Duration waited = Duration.ofNanos(System.nanoTime() - started);
+
+        for (Cli.Result result : List.of(activate, deactivate)) {
+            assertThat(result.exitCode()).as(result.err()).isEqualTo(ExitCodes.DATABASE);
+            assertThat(result.out()).isEmpty();
+            assertThat(result.err())
+                    .startsWith("multimaster: cannot mark master ")
+                    .contains(": database is locked (busy for ")
+                    .endsWith("; try again when it has finished; nothing was changed\n")
+                    .hasLineCount(1);
+        }
+        assertThat(waited).as("two commands that waited about a second each").isLessThan(Duration.ofSeconds(8));
+        assertOk(
+                run("list"),
+                "MASTERID  NAME  ACTIVE  LAST_ACTIVE\n"
+                        + "1         a     false   2012-09-30T02:26:32Z\n"
+                        + "2         b     true    2023-11-14T22:13:20Z\n"
+                        + "2 of 2 masters\n");
     }
 
     @Test
