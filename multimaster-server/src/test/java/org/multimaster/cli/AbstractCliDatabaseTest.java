@@ -28,6 +28,12 @@ abstract class AbstractCliDatabaseTest {
     /** 2023-11-14T22:13:20Z. */
     static final long T2 = 1700000000L;
 
+    /** What {@code list} prints of {@link #twoMasters()}. */
+    static final String TWO_MASTERS_TABLE = "MASTERID  NAME  ACTIVE  LAST_ACTIVE\n"
+            + "1         a     false   2012-09-30T02:26:32Z\n"
+            + "2         b     true    2023-11-14T22:13:20Z\n"
+            + "2 of 2 masters\n";
+
     final Cli cli = Cli.withoutEnvironment();
     TestDatabase database;
 
@@ -204,12 +210,7 @@ abstract class AbstractCliDatabaseTest {
                     .hasLineCount(1);
         }
         assertThat(waited).as("two commands that waited about a second each").isLessThan(Duration.ofSeconds(8));
-        assertOk(
-                run("list"),
-                "MASTERID  NAME  ACTIVE  LAST_ACTIVE\n"
-                        + "1         a     false   2012-09-30T02:26:32Z\n"
-                        + "2         b     true    2023-11-14T22:13:20Z\n"
-                        + "2 of 2 masters\n");
+        assertOk(run("list"), TWO_MASTERS_TABLE);
     }
 
     @Test
@@ -239,12 +240,7 @@ abstract class AbstractCliDatabaseTest {
     void shouldListMastersAsATableAndAsBuildbotJson() throws SQLException {
         twoMasters();
 
-        assertOk(
-                run("list"),
-                "MASTERID  NAME  ACTIVE  LAST_ACTIVE\n"
-                        + "1         a     false   2012-09-30T02:26:32Z\n"
-                        + "2         b     true    2023-11-14T22:13:20Z\n"
-                        + "2 of 2 masters\n");
+        assertOk(run("list"), TWO_MASTERS_TABLE);
         assertOk(
                 run("list", "--json"),
                 "{\"masters\":[{\"active\":false,\"last_active\":1348971992,\"masterid\":1,\"name\":\"a\"},"
