@@ -34,6 +34,19 @@ public interface DbConnector extends AutoCloseable {
         return builder().url(url).open();
     }
 
+    /**
+     * Checks, without touching any database, that a database of this kind can store {@code name} as
+     * the name of a master, scheduler or change source, as registering it would check: present, not
+     * blank, Unicode text (without NUL on PostgreSQL), and within the name column's size. A daemon
+     * checks its names with it before it writes anything.
+     *
+     * @param what what the name names, for the message, e.g. {@code "scheduler"}
+     * @throws IllegalArgumentException saying what is wrong with the name (never repeating a long one)
+     */
+    static void requireStorableName(DatabaseKind kind, String what, String name) {
+        JdbcDbConnector.requireStorableName(Objects.requireNonNull(kind, "kind"), what, name);
+    }
+
     /** Returns a builder for a connector with non-default settings. */
     static Builder builder() {
         return new Builder();

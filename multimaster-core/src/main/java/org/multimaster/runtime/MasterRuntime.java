@@ -22,6 +22,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
+import org.multimaster.db.DatabaseKind;
 import org.multimaster.db.DbConnector;
 import org.multimaster.db.Durations;
 import org.multimaster.db.MasterModel;
@@ -702,12 +703,16 @@ public final class MasterRuntime implements AutoCloseable {
 
         /** Sets the master's name, usually {@code hostname:basedir}; required. */
         public Builder name(String name) {
+            this.name = requireMasterName(name);
+            return this;
+        }
+
+        private static String requireMasterName(String name) {
             Objects.requireNonNull(name, "name");
             if (name.isBlank()) {
                 throw new IllegalArgumentException("master name must not be blank; pass --name NAME");
             }
-            this.name = name;
-            return this;
+            return name;
         }
 
         /** Sets the check-in interval; default 60 s. */
@@ -822,6 +827,30 @@ public final class MasterRuntime implements AutoCloseable {
         }
 
         /**
+         * Checks a master's name and its components' names for a database of this kind, as registering
+         * them would, without touching the database: a name it cannot store (too long for Buildbot's
+         * columns on MySQL and MariaDB, NUL on PostgreSQL, an unpaired surrogate) would otherwise be
+         * refused only when its component is claimed, after the master had registered, expired its
+         * peers and checked in.
+         *
+         * @throws IllegalArgumentException saying which name cannot be stored and why
+         */
+        public static void checkNames(
+                DatabaseKind kind, String name, Collection<String> schedulers, Collection<String> changeSources) {
+            List<Component> components = new ArrayList<>();
+            schedulers.forEach(n -> components.add(Component.scheduler(n)));
+            changeSources.forEach(n -> components.add(Component.changeSource(n)));
+            checkNames(kind, name, components);
+        }
+
+        private static void checkNames(DatabaseKind kind, String name, Collection<Component> components) {
+            DbConnector.requireStorableName(kind, "master", requireMasterName(name));
+            for (Component component : components) {
+                DbConnector.requireStorableName(kind, component.kind().label(), component.name());
+            }
+        }
+
+        /**
          * Returns the runtime, not yet started.
          *
          * @throws IllegalArgumentException if the name is missing, the interval or expiry cannot work
@@ -833,6 +862,7 @@ public final class MasterRuntime implements AutoCloseable {
                 throw new IllegalArgumentException("master name is required; pass --name NAME");
             }
             checkTiming(interval, expiry);
+            checkNames(db.url().kind(), name, components);
             Expiry.requireSafeBesideBuildbot(db, expiry, forceShortExpiry);
             return new MasterRuntime(this);
         }

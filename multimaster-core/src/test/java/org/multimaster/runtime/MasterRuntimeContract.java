@@ -2,6 +2,7 @@ package org.multimaster.runtime;
 
 import static org.assertj.core.api.Assertions.as;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.InstanceOfAssertFactories.STRING;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -679,6 +680,27 @@ abstract class MasterRuntimeContract {
                 .hasMessage("expiry -1s must be positive; raise --expire");
         assertThatThrownBy(() -> MasterRuntime.builder(db).build())
                 .hasMessage("master name is required; pass --name NAME");
+    }
+
+    @Test
+    void shouldRefuseAComponentNameTheDatabaseCannotStoreBeforeWritingAnything() throws Exception {
+        // Before, build() took it, and start() registered the master, expired its peers and checked in
+        // before the claim refused the name.
+        assertThatThrownBy(() ->
+                        runtime("a").changeSources(List.of("ok", "c\udc00")).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("change source name 'c\\udc00' holds an unpaired surrogate (\\udc00), which no database"
+                        + " can store as text; use a name of Unicode characters");
+        List<String> longName = List.of("s" + "\u00e9".repeat(40_000)); // 80,001 bytes in UTF-8
+        if (db.url().kind() == org.multimaster.db.DatabaseKind.MYSQL) {
+            assertThatThrownBy(() -> runtime("a").schedulers(longName).build())
+                    .hasMessageStartingWith("scheduler name of 40001 characters (80001 bytes in UTF-8) is too long:"
+                            + " this database stores names of at most 65535 bytes");
+        } else {
+            assertThatCode(() -> MasterRuntime.Builder.checkNames(db.url().kind(), "a", longName, List.of()))
+                    .doesNotThrowAnyException();
+        }
+        assertThat(db.masters().getMasters().join()).as("nothing registered").isEmpty();
     }
 
     @Test

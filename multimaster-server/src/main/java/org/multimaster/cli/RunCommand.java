@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import org.jspecify.annotations.Nullable;
+import org.multimaster.db.DatabaseUrl;
 import org.multimaster.db.DbConnector;
 import org.multimaster.db.MasterModel;
 import org.multimaster.db.TimeSource;
@@ -95,9 +96,11 @@ final class RunCommand extends DatabaseCommand {
     @Override
     int execute() {
         MasterRuntime.Builder.checkTiming(heartbeat, expiry.expire);
+        String masterName = name != null ? name : defaultName();
+        MasterRuntime.Builder.checkNames(
+                DatabaseUrl.parse(databaseUrl()).kind(), masterName, schedulers, changeSources);
         @Nullable String token = noHttp ? null : HttpService.adminToken(http);
         logLifecycle();
-        String masterName = name != null ? name : defaultName();
         // Listening first: a port in use is reported before this master writes anything, the schema
         // of a new database included.
         HttpServer.@Nullable Listener listener = noHttp ? null : HttpService.listen(http);

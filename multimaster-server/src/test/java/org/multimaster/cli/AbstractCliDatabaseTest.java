@@ -179,6 +179,25 @@ abstract class AbstractCliDatabaseTest {
     }
 
     @Test
+    void shouldWriteNothingWhenRunIsGivenAComponentNameTheDatabaseCannotStore() throws Exception {
+        database.connect().close(); // a database (or SQLite file) without tables
+
+        // Half of a surrogate pair: no database stores it as text. Before, it was refused only when
+        // the scheduler was claimed, after the master had registered, expired its peers and checked in.
+        Cli.Result daemon =
+                run("run", "--name", "m", "--heartbeat", "1s", "--expire", "5s", "--no-http", "--scheduler", "s\ud800");
+
+        assertThat(daemon.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(daemon.err())
+                .isEqualTo("multimaster: scheduler name 's\\ud800' holds an unpaired surrogate (\\ud800), which no"
+                        + " database can store as text; use a name of Unicode characters; see 'multimaster run"
+                        + " --help'\n");
+        assertThat(run("list").err())
+                .as("no schema was created, no master registered")
+                .contains("has no masters table");
+    }
+
+    @Test
     @SuppressWarnings("try") // the lock is held for the duration of the block
     void shouldFailWithinTheUrlsLockTimeoutAndChangeNothingWhileAnotherSessionLocksTheMasters() throws Exception {
         twoMasters();

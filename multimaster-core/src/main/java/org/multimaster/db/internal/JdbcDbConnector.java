@@ -109,6 +109,11 @@ public final class JdbcDbConnector implements DbConnector {
             String poolName,
             @Nullable Object metricRegistry) {}
 
+    /** Checks a name as registering it would; see {@link DbConnector#requireStorableName}. */
+    public static void requireStorableName(DatabaseKind kind, String what, String name) {
+        NamedRows.requireName(name, what, Dialect.of(kind));
+    }
+
     /** Opens a connector; see {@link DbConnector.Builder#open()}. */
     public static DbConnector open(Settings settings) {
         return open(settings, null);
