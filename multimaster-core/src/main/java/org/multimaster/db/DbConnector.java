@@ -105,6 +105,12 @@ public interface DbConnector extends AutoCloseable {
     /** Whether the tables were created by Buildbot rather than by multimaster's migrations. */
     boolean isBuildbotSchema();
 
+    /**
+     * Whether a newer multimaster has migrated the schema past the last migration this one knows
+     * (logged as a warning when the connector opens); this connector uses it as it is.
+     */
+    boolean isNewerSchema();
+
     /** Closes the pool and the database executor; pending operations complete exceptionally. */
     @Override
     void close();

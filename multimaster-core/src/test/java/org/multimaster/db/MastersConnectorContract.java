@@ -1,8 +1,11 @@
 package org.multimaster.db;
 
+import static org.assertj.core.api.Assertions.as;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.InstanceOfAssertFactories.STRING;
 
+import ch.qos.logback.classic.Level;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -39,6 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.multimaster.db.ResultSpec.Operator;
+import org.multimaster.db.testing.LoggedMessages;
 import org.multimaster.db.testing.MutableClock;
 import org.multimaster.db.testing.RawSql;
 import org.multimaster.db.testing.TestDatabase;
@@ -1355,6 +1359,34 @@ abstract class MastersConnectorContract {
         assertThat(raw.columns("changesources")).containsOnlyKeys("id", "name", "name_hash");
         assertThat(raw.columns("changesource_masters")).containsOnlyKeys("changesourceid", "masterid");
         assertThat(raw.uniqueIndexes("masters")).contains("master_name_hashes");
+    }
+
+    @Test
+    void shouldUseASchemaThatANewerMultimasterUpgradedAsItIsAndSaySo() throws Exception {
+        withoutTables();
+        assertThat(open(1).isNewerSchema()).isFalse();
+        long rank = raw.queryLong("SELECT MAX(installed_rank) FROM " + HISTORY_TABLE);
+        raw.update(
+                "INSERT INTO " + HISTORY_TABLE + " (installed_rank, version, description, type, script, checksum,"
+                        + " installed_by, installed_on, execution_time, success)"
+                        + " VALUES (?, '10.1', 'a newer multimaster', 'SQL', 'V10_1__newer.sql', 1, 'test',"
+                        + " CURRENT_TIMESTAMP, 0, ?)",
+                rank + 1,
+                true);
+        Map<String, List<Map<String, Object>>> before = raw.snapshot(List.of(HISTORY_TABLE));
+
+        DbConnector[] newer = new DbConnector[1];
+        List<String> warned = LoggedMessages.of(
+                Class.forName("org.multimaster.db.internal.Schema"), Level.WARN, () -> newer[0] = open(1));
+
+        assertThat(newer[0].isNewerSchema()).isTrue();
+        assertThat(warned)
+                .singleElement(as(STRING))
+                .startsWith("database " + newer[0].url() + " has multimaster's schema at version 10.1, newer than"
+                        + " this multimaster's (")
+                .endsWith("upgrade multimaster here to match");
+        assertThat(raw.snapshot(List.of(HISTORY_TABLE))).as("no migration ran").isEqualTo(before);
+        assertThat(await(newer[0].masters().findMasterId("m"))).isPositive();
     }
 
     @Test

@@ -22,11 +22,13 @@ final class UpgradeCommand extends DatabaseCommand {
     @Override
     int execute() {
         boolean buildbot;
+        boolean newer;
         long masters;
         String database;
         try (DbConnector db = open(true)) {
             database = db.url().toString();
             buildbot = db.isBuildbotSchema();
+            newer = db.isNewerSchema();
             db.masters().setAllMastersActiveLongTimeAgo().join();
             masters = db.masters()
                     .getMasters(ResultSpec.builder().limit(0L).build())
@@ -37,13 +39,16 @@ final class UpgradeCommand extends DatabaseCommand {
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("database", database);
             body.put("masters_marked", masters);
-            body.put("schema", buildbot ? "buildbot" : "multimaster");
+            body.put("schema", buildbot ? "buildbot" : newer ? "newer-multimaster" : "multimaster");
             out().println(BuildbotJson.compact(body));
         } else {
             out().println(
                             buildbot
                                     ? "database " + database + " has Buildbot's schema; left as it is"
-                                    : "database " + database + " has multimaster's current schema");
+                                    : newer
+                                            ? "database " + database + " has a newer multimaster's schema; left as"
+                                                    + " it is"
+                                            : "database " + database + " has multimaster's current schema");
             out().println(
                             masters == 0
                                     ? "no master is registered; nothing to mark"

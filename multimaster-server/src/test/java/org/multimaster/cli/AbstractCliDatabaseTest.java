@@ -407,6 +407,34 @@ abstract class AbstractCliDatabaseTest {
     }
 
     @Test
+    void shouldSayThatANewerMultimasterUpgradedTheSchemaAndLeaveItAsItIs() throws SQLException {
+        twoMasters();
+        try (Connection c = database.connect();
+                Statement s = c.createStatement()) {
+            s.executeUpdate("INSERT INTO flyway_schema_history (installed_rank, version, description, type, script,"
+                    + " checksum, installed_by, installed_on, execution_time, success) VALUES (100, '99', 'newer',"
+                    + " 'SQL', 'V99__newer.sql', 1, 'test', CURRENT_TIMESTAMP, 0, 1)");
+        }
+        String url = database.url().replaceAll("password=[^&]*", "password=***");
+
+        Cli.Result upgrade;
+        List<String> logged;
+        try (LogCapture log = LogCapture.asConfigured()) {
+            upgrade = run("upgrade");
+            logged = log.lines();
+        }
+
+        assertThat(upgrade.exitCode()).isZero();
+        assertThat(upgrade.out()).startsWith("database " + url + " has a newer multimaster's schema; left as it is\n");
+        assertThat(logged)
+                .containsExactly("WARN org.multimaster.db.internal.Schema - database " + url + " has multimaster's"
+                        + " schema at version 99, newer than this multimaster's (3): a newer multimaster upgraded it."
+                        + " This one uses it as it is and leaves it so; upgrade multimaster here to match");
+        assertThat(run("list").out()).endsWith("2 of 2 masters\n");
+        assertThat(run("upgrade", "--json").out()).endsWith(",\"schema\":\"newer-multimaster\"}\n");
+    }
+
+    @Test
     void shouldLeaveABuildbotSchemaAsItIsOnUpgrade() throws SQLException {
         try (Connection c = database.connect();
                 Statement s = c.createStatement()) {

@@ -430,6 +430,11 @@ public final class JdbcDbConnector implements DbConnector {
     }
 
     @Override
+    public boolean isNewerSchema() {
+        return schema.isNewer();
+    }
+
+    @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
             synchronized (laneLock) {

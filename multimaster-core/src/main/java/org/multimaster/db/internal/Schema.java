@@ -14,6 +14,7 @@ import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.api.MigrationVersion;
 import org.jspecify.annotations.Nullable;
 import org.multimaster.db.DatabaseUnavailableException;
 import org.multimaster.db.DatabaseUrl;
@@ -41,10 +42,12 @@ final class Schema {
 
     private final Set<String> tables;
     private final boolean buildbot;
+    private final @Nullable String newerVersion;
 
-    private Schema(Set<String> tables, boolean buildbot) {
+    private Schema(Set<String> tables, boolean buildbot, @Nullable String newerVersion) {
         this.tables = Set.copyOf(tables);
         this.buildbot = buildbot;
+        this.newerVersion = newerVersion;
     }
 
     /**
@@ -70,7 +73,17 @@ final class Schema {
             throw new MultimasterException("database " + url
                     + " has no masters table; run 'multimaster upgrade --db URL' to create the schema");
         }
-        return new Schema(tables, buildbot);
+        @Nullable String newer = buildbot ? null : newerVersion(dataSource, dialect, tables);
+        if (newer != null) {
+            log.warn(
+                    "database {} has multimaster's schema at version {}, newer than this multimaster's ({}): a newer"
+                            + " multimaster upgraded it. This one uses it as it is and leaves it so; upgrade multimaster"
+                            + " here to match",
+                    url,
+                    newer,
+                    dialect.latestMigration());
+        }
+        return new Schema(tables, buildbot, newer);
     }
 
     /** Whether the table exists (names compared in lower case). */
@@ -80,6 +93,43 @@ final class Schema {
 
     boolean isBuildbot() {
         return buildbot;
+    }
+
+    /** Whether a newer multimaster than this one has migrated the schema past this one's last migration. */
+    boolean isNewer() {
+        return newerVersion != null;
+    }
+
+    /**
+     * The newest version recorded as applied in multimaster's history when it is newer than the
+     * dialect's {@link Dialect#latestMigration() last migration}, else null.
+     */
+    private static @Nullable String newerVersion(DataSource dataSource, Dialect dialect, Set<String> tables)
+            throws SQLException {
+        if (!tables.contains(HISTORY_TABLE)) {
+            return null;
+        }
+        MigrationVersion latest = MigrationVersion.fromVersion(dialect.latestMigration());
+        MigrationVersion newest = latest;
+        try (Connection connection = dataSource.getConnection();
+                Statement statement = connection.createStatement();
+                ResultSet rs = statement.executeQuery("SELECT version, success FROM " + HISTORY_TABLE)) {
+            while (rs.next()) {
+                String version = rs.getString(1);
+                if (version != null && rs.getBoolean(2)) {
+                    MigrationVersion applied;
+                    try {
+                        applied = MigrationVersion.fromVersion(version);
+                    } catch (FlywayException e) {
+                        continue; // not a version Flyway wrote: not ours to judge
+                    }
+                    if (applied.isNewerThan(newest)) {
+                        newest = applied;
+                    }
+                }
+            }
+        }
+        return newest.equals(latest) ? null : newest.getVersion();
     }
 
     /**
