@@ -57,4 +57,23 @@ class SqliteFileErrorsTest {
             assertThat(inside).isEmpty();
         }
     }
+
+    @Test
+    void shouldSayThatTheDirectoryOfANewFileDoesNotExistOrIsAFile() throws IOException {
+        Path missing = dir.resolve("no-such-dir").resolve("state.sqlite");
+        Path plain = Files.writeString(dir.resolve("plain"), "a file");
+        Path underAFile = plain.resolve("state.sqlite");
+
+        assertThatThrownBy(() -> open(missing))
+                .isExactlyInstanceOf(MultimasterException.class)
+                .hasMessage("cannot open sqlite:///" + missing + ": " + missing.getParent() + " does not exist, so the"
+                        + " file state.sqlite cannot be created in it; check that --db names the database file, or"
+                        + " create the directory");
+        assertThatThrownBy(() -> open(underAFile))
+                .hasMessage("cannot open sqlite:///" + underAFile + ": " + plain + " is not a directory, so the file"
+                        + " state.sqlite cannot be created in it; check that --db names the database file, or create"
+                        + " the directory");
+        assertThat(names()).containsExactly("plain");
+        assertThat(Files.readString(plain)).isEqualTo("a file");
+    }
 }

@@ -263,7 +263,19 @@ public final class JdbcDbConnector implements DbConnector {
             return "cannot open " + url + ": " + file + " is a directory, not an SQLite database file; check that"
                     + " --db names the database file";
         }
-        return "cannot open " + url + ": the file " + file + " or its directory " + file.getParent()
+        Path directory = file.getParent();
+        if (directory != null && !Files.isDirectory(directory)) {
+            return "cannot open " + url + ": " + directory
+                    + (Files.exists(directory) ? " is not a directory" : " does not exist")
+                    + ", so the file " + file.getFileName() + " cannot be created in it; check that --db names the"
+                    + " database file, or create the directory";
+        }
+        if (directory != null && !Files.exists(file)) {
+            return "cannot open " + url + ": the file " + file + " does not exist and this user may not create it"
+                    + " in " + directory + "; run as a user who may write there, make the directory writable, or"
+                    + " choose another place with --db";
+        }
+        return "cannot open " + url + ": the file " + file + " or its directory " + directory
                 + " is not writable by this user, and SQLite writes its -wal and -shm files beside the database"
                 + " even to read it; run as the user that owns them or make both writable, or read it (while no"
                 + " master writes to it) with --db 'jdbc:sqlite:file:" + file + "?mode=ro&immutable=1'";
