@@ -179,7 +179,7 @@ abstract class AbstractCliDatabaseTest {
     }
 
     @Test
-    void shouldWriteNothingWhenRunIsGivenAComponentNameTheDatabaseCannotStore() throws Exception {
+    void shouldWriteNothingWhenRunOrFindIsGivenANameTheDatabaseCannotStore() throws Exception {
         database.connect().close(); // a database (or SQLite file) without tables
 
         // Half of a surrogate pair: no database stores it as text. Before, it was refused only when
@@ -192,6 +192,9 @@ abstract class AbstractCliDatabaseTest {
                 .isEqualTo("multimaster: scheduler name 's\\ud800' holds an unpaired surrogate (\\ud800), which no"
                         + " database can store as text; use a name of Unicode characters; see 'multimaster run"
                         + " --help'\n");
+        Cli.Result find = run("find", "m\udfff");
+        assertThat(find.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(find.err()).startsWith("multimaster: master name 'm\\udfff' holds an unpaired surrogate");
         assertThat(run("list").err())
                 .as("no schema was created, no master registered")
                 .contains("has no masters table");
