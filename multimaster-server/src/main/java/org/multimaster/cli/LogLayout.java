@@ -11,7 +11,8 @@ import java.time.format.DateTimeFormatter;
 /**
  * The executable's log line, {@code HH:mm:ss.SSS LEVEL logger - message}, then the stack trace where
  * {@link TraceAtDebug} shows one: what the pattern {@code %d{HH:mm:ss.SSS} %-5level %logger{36} -
- * %msg%n%traceAtDebug} prints, written out in code. logback's {@code PatternLayout} registers its
+ * %msg%n%traceAtDebug} prints, written out in code, with the message's control and invisible
+ * characters escaped as {@link Text#printable} escapes them in tables, so that each event is one line. logback's {@code PatternLayout} registers its
  * whole table of conversion words and parses the pattern when it starts, which cost a one-shot command
  * about 45 ms of its start (async-profiler); this layout needs neither.
  *
@@ -44,7 +45,9 @@ public final class LogLayout extends LayoutBase<ILoggingEvent> {
         return line.append(' ')
                 .append(abbreviator.abbreviate(event.getLoggerName()))
                 .append(" - ")
-                .append(event.getFormattedMessage())
+                // A master's name comes from the shared database: a newline in it must not forge a line
+                // of this log, nor a terminal escape reach the operator's terminal.
+                .append(Text.printable(event.getFormattedMessage()))
                 .append('\n')
                 .append(trace.convert(event))
                 .toString();

@@ -70,6 +70,24 @@ class LogLayoutTest {
     }
 
     @Test
+    void shouldNotLetANameForgeALineOrReachTheTerminal() {
+        // A peer's name, from the shared database, in a line of the runtime's.
+        ILoggingEvent event = event(
+                "org.multimaster.runtime.Expiry",
+                Level.INFO,
+                "expired master {} ('{}')",
+                null,
+                7,
+                "evil\n12:00:00.000 WARN  forged line\u001b[31m\u202e");
+
+        String line = layout.doLayout(event);
+
+        assertThat(line)
+                .endsWith(" - expired master 7 ('evil\\u000a12:00:00.000 WARN  forged line\\u001b[31m\\u202e')\n")
+                .hasLineCount(1);
+    }
+
+    @Test
     void shouldPrintTheStackTraceOfAnError() {
         ILoggingEvent event = event("org.multimaster.cli.Main", Level.ERROR, "bug", new IllegalStateException("oops"));
 
