@@ -49,13 +49,17 @@ final class HttpService implements AutoCloseable {
      * Binds the listening socket of {@code --http}, before the daemon touches the database: a port in
      * use is reported before anything is written.
      *
+     * @param optional whether the command can do without HTTP ({@code run --no-http}), for the hint
      * @throws CliException with exit code 2 if the server cannot listen (port in use)
      */
-    static HttpServer.Listener listen(HttpOptions options) {
+    static HttpServer.Listener listen(HttpOptions options, boolean optional) {
         try {
             return HttpServer.listen(options.http);
         } catch (HttpServerException e) {
-            throw new CliException(ExitCodes.USAGE, String.valueOf(e.getMessage()));
+            throw new CliException(
+                    ExitCodes.USAGE,
+                    e.getMessage() + "; pass --http HOST:PORT with a free port (0 picks one)"
+                            + (optional ? " or --no-http" : ""));
         }
     }
 

@@ -103,7 +103,7 @@ final class RunCommand extends DatabaseCommand {
         logLifecycle();
         // Listening first: a port in use is reported before this master writes anything, the schema
         // of a new database included.
-        HttpServer.@Nullable Listener listener = noHttp ? null : HttpService.listen(http);
+        HttpServer.@Nullable Listener listener = noHttp ? null : HttpService.listen(http, true);
         PrometheusMeterRegistry registry = HttpService.newRegistry();
         MasterMetrics metrics = new MasterMetrics(registry, Clock.systemUTC());
         DbConnector db;

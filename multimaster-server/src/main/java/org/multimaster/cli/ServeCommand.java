@@ -32,7 +32,7 @@ final class ServeCommand extends DatabaseCommand {
         // Checks that the database exists and has a schema before anything listens.
         open(false).close();
         HttpService service = HttpService.start(
-                HttpService.listen(http),
+                HttpService.listen(http, false),
                 http,
                 token,
                 databaseUrl(),

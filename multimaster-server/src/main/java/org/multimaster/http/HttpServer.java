@@ -425,10 +425,7 @@ public final class HttpServer implements AutoCloseable {
                     : cause instanceof UnresolvedAddressException
                             ? "no address is known for the host '" + endpoint.host() + "'"
                             : cause instanceof IOException ? cause.getMessage() : cause.toString();
-            return new HttpServerException(
-                    "cannot serve HTTP on " + endpoint + ": " + why
-                            + "; pass --http HOST:PORT with a free port (0 picks one) or --no-http",
-                    e);
+            return new HttpServerException("cannot serve HTTP on " + endpoint + ": " + why, e);
         }
     }
 }

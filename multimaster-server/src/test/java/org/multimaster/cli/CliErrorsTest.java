@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.multimaster.db.DbConnector;
 
 /**
  * Bad usage, bad input and failing databases: the exit code, the exact message on stderr, nothing
@@ -413,5 +414,16 @@ class CliErrorsTest {
                         + " 'no-such-host.invalid'; pass --http HOST:PORT with a free port (0 picks one) or"
                         + " --no-http\n");
         assertNoDatabaseFile();
+    }
+
+    @Test
+    void shouldNotOfferServeAnOptionItDoesNotHave() {
+        DbConnector.open(dbUrl()).close(); // serve reads an existing schema first
+
+        assertFails(
+                run("serve", "--db", dbUrl(), "--http", "no-such-host.invalid:8010"),
+                2,
+                "multimaster: cannot serve HTTP on no-such-host.invalid:8010: no address is known for the host"
+                        + " 'no-such-host.invalid'; pass --http HOST:PORT with a free port (0 picks one)\n");
     }
 }
