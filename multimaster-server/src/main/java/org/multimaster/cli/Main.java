@@ -184,8 +184,9 @@ public final class Main {
             code = ExitCodes.INTERNAL;
             message = "internal error (a bug in multimaster, please report it with the trace above): " + e;
         }
-        // Messages of multimaster's exceptions hide the password already; this is for the others.
-        err.println("multimaster: " + secrets.hide(String.valueOf(message)));
+        // Messages of multimaster's exceptions hide the password already; this is for the others. A
+        // master's name in the message must not forge a line or reach the terminal as an escape.
+        err.println("multimaster: " + Text.printable(secrets.hide(String.valueOf(message))));
         err.flush();
         return code;
     }

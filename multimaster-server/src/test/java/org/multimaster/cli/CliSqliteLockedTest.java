@@ -115,6 +115,20 @@ class CliSqliteLockedTest {
         }
     }
 
+    @Test
+    @SuppressWarnings("try") // the lock is held for the duration of the block
+    void shouldNotLetANameInAnErrorForgeALineOrReachTheTerminal() throws Exception {
+        Cli.Result result;
+        try (SqliteLockHolder lock = SqliteLockHolder.hold(dir.resolve("state.sqlite"))) {
+            result = run("find", "new\nmultimaster: forged\u001b[31m");
+        }
+
+        assertThat(result.exitCode()).isEqualTo(ExitCodes.DATABASE);
+        assertThat(result.err())
+                .startsWith("multimaster: cannot register master 'new\\u000amultimaster: forged\\u001b[31m' on ")
+                .hasLineCount(1);
+    }
+
     private Map<String, List<Map<String, Object>>> snapshot() {
         return raw.snapshot(TABLES);
     }
