@@ -145,8 +145,9 @@ public final class Main {
     private static int handleUsageError(ParameterException e, Secrets secrets) {
         CommandLine command = e.getCommandLine();
         PrintWriter err = command.getErr();
-        // picocli echoes arguments, which may be a database URL with its password.
-        String message = secrets.hide(String.valueOf(e.getMessage()));
+        // picocli echoes arguments, which may be a database URL with its password, or hold a newline
+        // or a terminal escape.
+        String message = Text.printable(secrets.hide(String.valueOf(e.getMessage())));
         if (message.startsWith("Error: ")) {
             message = message.substring("Error: ".length());
         }

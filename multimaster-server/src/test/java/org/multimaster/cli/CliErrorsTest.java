@@ -64,6 +64,16 @@ class CliErrorsTest {
     }
 
     @Test
+    void shouldEscapeAnArgumentThatItEchoes() {
+        Cli.Result result = run("list\n\u001b[31mred");
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err())
+                .startsWith("multimaster: Unmatched argument at index 0: 'list\\u000a\\u001b[31mred'\n")
+                .doesNotContain("\u001b");
+    }
+
+    @Test
     void shouldRejectUnknownOptionsAndMissingArguments() {
         assertFails(
                 run("list", "--bogus"),
