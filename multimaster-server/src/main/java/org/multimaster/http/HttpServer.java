@@ -171,11 +171,6 @@ public final class HttpServer implements AutoCloseable {
             this.channel = channel;
         }
 
-        /** The port bound (the one chosen when the endpoint asked for port 0). */
-        public int port() {
-            return channel.socket().getLocalPort();
-        }
-
         /** Frees the port; not for a socket a server has started on. Idempotent. */
         @Override
         public void close() {
@@ -315,7 +310,6 @@ public final class HttpServer implements AutoCloseable {
          * @throws HttpServerException if it cannot listen on the endpoint (port in use, unknown host)
          */
         public HttpServer start() {
-            Listener bound = listener != null ? listener : listen(endpoint);
             QueuedThreadPool threads = new QueuedThreadPool(maxThreads, 2);
             threads.setName("multimaster-http");
             threads.setDaemon(true);
@@ -345,15 +339,21 @@ public final class HttpServer implements AutoCloseable {
                     new Admin(data, api, adminToken, housekeeping, watcher::local),
                     metrics,
                     healthCheck));
+            @Nullable Listener bound = listener;
             try {
+                if (bound == null) {
+                    bound = listen(endpoint);
+                }
                 connector.open(bound.channel);
                 server.start();
             } catch (Exception e) {
-                bound.close();
+                if (bound != null) {
+                    bound.close();
+                }
                 events.close();
                 watcher.close();
                 stopQuietly(server);
-                throw HttpServerException.cannotListen(endpoint, e);
+                throw e instanceof HttpServerException failed ? failed : HttpServerException.cannotListen(endpoint, e);
             }
             watcher.start();
             HttpServer started = new HttpServer(server, connector, endpoint, watcher, events);
