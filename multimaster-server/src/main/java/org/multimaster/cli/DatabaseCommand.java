@@ -60,6 +60,11 @@ abstract class DatabaseCommand implements Callable<Integer> {
         return fromEnv == null || fromEnv.isBlank() ? DatabaseUrl.DEFAULT : fromEnv;
     }
 
+    /** The kind of database {@link #databaseUrl()} names, read from the URL alone. */
+    final DatabaseKind databaseKind() {
+        return DatabaseUrl.parse(databaseUrl()).kind();
+    }
+
     /**
      * Opens the database.
      *

@@ -1,7 +1,6 @@
 package org.multimaster.cli;
 
 import java.util.Map;
-import org.multimaster.db.DatabaseUrl;
 import org.multimaster.db.DbConnector;
 import org.multimaster.json.BuildbotJson;
 import picocli.CommandLine.Command;
@@ -29,7 +28,7 @@ final class FindCommand extends DatabaseCommand {
                     ExitCodes.USAGE, "master name must not be blank; give the name, usually hostname:basedir");
         }
         // So is a name the database cannot store: refused after opening, it would leave a new schema.
-        DbConnector.requireStorableName(DatabaseUrl.parse(databaseUrl()).kind(), "master", name);
+        DbConnector.requireStorableName(databaseKind(), "master", name);
         long id;
         try (DbConnector db = open(true)) {
             id = db.masters().findMasterId(name).join();

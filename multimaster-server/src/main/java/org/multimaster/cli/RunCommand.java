@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import org.jspecify.annotations.Nullable;
-import org.multimaster.db.DatabaseUrl;
 import org.multimaster.db.DbConnector;
 import org.multimaster.db.MasterModel;
 import org.multimaster.db.TimeSource;
@@ -97,8 +96,7 @@ final class RunCommand extends DatabaseCommand {
     int execute() {
         MasterRuntime.Builder.checkTiming(heartbeat, expiry.expire);
         String masterName = name != null ? name : defaultName();
-        MasterRuntime.Builder.checkNames(
-                DatabaseUrl.parse(databaseUrl()).kind(), masterName, schedulers, changeSources);
+        MasterRuntime.Builder.checkNames(databaseKind(), masterName, schedulers, changeSources);
         @Nullable String token = noHttp ? null : HttpService.adminToken(http);
         logLifecycle();
         // Listening first: a port in use is reported before this master writes anything, the schema

@@ -7,7 +7,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -63,17 +65,19 @@ final class Schema {
                 && (!tables.contains(HISTORY_TABLE)
                         || tables.contains("alembic_version")
                         || tables.contains("migrate_version"));
-        if (!buildbot && migrationPool != null && !isCurrent(dataSource, dialect, tables)) {
+        List<String> applied = buildbot ? List.of() : readAppliedVersions(dataSource, tables);
+        if (!buildbot && migrationPool != null && !isCurrent(dialect, tables, applied)) {
             try (HikariDataSource pool = migrationPool.get()) {
                 migrateBesideOthers(pool, dataSource, dialect, url);
             }
             tables = readTables(dataSource);
+            applied = readAppliedVersions(dataSource, tables);
         }
         if (!tables.contains("masters")) {
             throw new MultimasterException("database " + url
                     + " has no masters table; run 'multimaster upgrade --db URL' to create the schema");
         }
-        @Nullable String newer = buildbot ? null : newerVersion(dataSource, dialect, tables);
+        @Nullable String newer = newerVersion(dialect, applied);
         if (newer != null) {
             log.warn(
                     "database {} has multimaster's schema at version {}, newer than this multimaster's ({}): a newer"
@@ -101,32 +105,43 @@ final class Schema {
     }
 
     /**
-     * The newest version recorded as applied in multimaster's history when it is newer than the
-     * dialect's {@link Dialect#latestMigration() last migration}, else null.
+     * The versions that multimaster's history records as applied successfully, read with a plain
+     * query; none without a history table.
      */
-    private static @Nullable String newerVersion(DataSource dataSource, Dialect dialect, Set<String> tables)
-            throws SQLException {
+    private static List<String> readAppliedVersions(DataSource dataSource, Set<String> tables) throws SQLException {
         if (!tables.contains(HISTORY_TABLE)) {
-            return null;
+            return List.of();
         }
-        MigrationVersion latest = MigrationVersion.fromVersion(dialect.latestMigration());
-        MigrationVersion newest = latest;
+        List<String> versions = new ArrayList<>();
         try (Connection connection = dataSource.getConnection();
                 Statement statement = connection.createStatement();
                 ResultSet rs = statement.executeQuery("SELECT version, success FROM " + HISTORY_TABLE)) {
             while (rs.next()) {
                 String version = rs.getString(1);
                 if (version != null && rs.getBoolean(2)) {
-                    MigrationVersion applied;
-                    try {
-                        applied = MigrationVersion.fromVersion(version);
-                    } catch (FlywayException e) {
-                        continue; // not a version Flyway wrote: not ours to judge
-                    }
-                    if (applied.isNewerThan(newest)) {
-                        newest = applied;
-                    }
+                    versions.add(version);
                 }
+            }
+        }
+        return versions;
+    }
+
+    /**
+     * The newest of the applied versions when it is newer than the dialect's {@link
+     * Dialect#latestMigration() last migration}, else null.
+     */
+    private static @Nullable String newerVersion(Dialect dialect, List<String> applied) {
+        MigrationVersion latest = MigrationVersion.fromVersion(dialect.latestMigration());
+        MigrationVersion newest = latest;
+        for (String version : applied) {
+            MigrationVersion one;
+            try {
+                one = MigrationVersion.fromVersion(version);
+            } catch (FlywayException e) {
+                continue; // not a version Flyway wrote: not ours to judge
+            }
+            if (one.isNewerThan(newest)) {
+                newest = one;
             }
         }
         return newest.equals(latest) ? null : newest.getVersion();
@@ -138,20 +153,8 @@ final class Schema {
      * would run its checks in a write transaction, which a locked SQLite file refuses. A test checks
      * each dialect's version against its migration files.
      */
-    private static boolean isCurrent(DataSource dataSource, Dialect dialect, Set<String> tables) throws SQLException {
-        if (!tables.contains(HISTORY_TABLE) || !tables.contains("masters")) {
-            return false;
-        }
-        try (Connection connection = dataSource.getConnection();
-                Statement statement = connection.createStatement();
-                ResultSet rs = statement.executeQuery("SELECT version, success FROM " + HISTORY_TABLE)) {
-            while (rs.next()) {
-                if (dialect.latestMigration().equals(rs.getString(1)) && rs.getBoolean(2)) {
-                    return true;
-                }
-            }
-        }
-        return false;
+    private static boolean isCurrent(Dialect dialect, Set<String> tables, List<String> applied) {
+        return tables.contains("masters") && applied.contains(dialect.latestMigration());
     }
 
     /**
