@@ -5,6 +5,13 @@ import java.time.Duration;
 /** Durations written as an operator writes them on the command line: {@code 10m}, {@code 30d}, {@code 1500ms}. */
 public final class Durations {
 
+    /**
+     * The longest interval multimaster accepts for a heartbeat, an expiry or a poll: 100 years, as
+     * good as never, and short enough that adding it to any date it meets or counting it in
+     * nanoseconds cannot overflow.
+     */
+    public static final Duration LONGEST = Duration.ofDays(36_500);
+
     private static final long MINUTE = 60;
     private static final long HOUR = 60 * MINUTE;
     private static final long DAY = 24 * HOUR;

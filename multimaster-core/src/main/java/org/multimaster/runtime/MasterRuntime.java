@@ -783,8 +783,8 @@ public final class MasterRuntime implements AutoCloseable {
         }
 
         /**
-         * Checks that a heartbeat interval and an expiry can work together: both positive, the interval
-         * at least {@link #MIN_HEARTBEAT}, and the expiry at least twice the interval plus a second
+         * Checks that a heartbeat interval and an expiry can work together: both positive and at most
+         * {@link Durations#LONGEST}, the interval at least {@link #MIN_HEARTBEAT}, and the expiry at least twice the interval plus a second
          * (two for an interval that is not whole seconds). Twice the interval, so that one missed
          * check-in does not expire a master; more because {@code last_active} holds whole seconds: the
          * outage fence falls one interval before peers may expire the master, counted from the whole
@@ -802,6 +802,11 @@ public final class MasterRuntime implements AutoCloseable {
                 throw new IllegalArgumentException(
                         "heartbeat interval " + Durations.format(interval) + " must be positive; raise --heartbeat");
             }
+            if (interval.compareTo(Durations.LONGEST) > 0) {
+                throw new IllegalArgumentException("heartbeat interval " + Durations.format(interval)
+                        + " is longer than the longest multimaster accepts, " + Durations.format(Durations.LONGEST)
+                        + " (100 years); lower --heartbeat");
+            }
             if (interval.compareTo(MIN_HEARTBEAT) < 0) {
                 throw new IllegalArgumentException("heartbeat interval " + Durations.format(interval) + " is below "
                         + Durations.format(MIN_HEARTBEAT) + ": each check-in is a durable write to the shared"
@@ -810,6 +815,11 @@ public final class MasterRuntime implements AutoCloseable {
             if (expiry.isNegative() || expiry.isZero()) {
                 throw new IllegalArgumentException(
                         "expiry " + Durations.format(expiry) + " must be positive; raise --expire");
+            }
+            if (expiry.compareTo(Durations.LONGEST) > 0) {
+                throw new IllegalArgumentException("expiry " + Durations.format(expiry)
+                        + " is longer than the longest multimaster accepts, " + Durations.format(Durations.LONGEST)
+                        + " (100 years, as good as never); lower --expire");
             }
             boolean aligned = sentJustAfterASecond(interval);
             Duration least = interval.multipliedBy(2).plusSeconds(aligned ? 1 : 2);
@@ -854,7 +864,7 @@ public final class MasterRuntime implements AutoCloseable {
          * Returns the runtime, not yet started.
          *
          * @throws IllegalArgumentException if the name is missing, the interval or expiry cannot work
-         *     (both must be positive, and the expiry long enough; see {@link #checkTiming}), or the expiry
+         *     (both must be positive and at most 100 years, and the expiry long enough; see {@link #checkTiming}), or the expiry
          *     would expire live Buildbot masters on a database that Buildbot created and is not forced
          */
         public MasterRuntime build() {

@@ -40,6 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.multimaster.db.DbConnector;
+import org.multimaster.db.Durations;
 import org.multimaster.db.MasterModel;
 import org.multimaster.db.MastersConnector;
 import org.multimaster.db.MultimasterException;
@@ -680,6 +681,36 @@ abstract class MasterRuntimeContract {
                 .hasMessage("expiry -1s must be positive; raise --expire");
         assertThatThrownBy(() -> MasterRuntime.builder(db).build())
                 .hasMessage("master name is required; pass --name NAME");
+    }
+
+    @Test
+    void shouldRefuseIntervalsTooLongToCountAndRunAtTheLongest() {
+        // Before, an expiry of 999999999999d was taken and start() stopped without a word after its
+        // first check-in (the outage fence's date overflowed), and a heartbeat of 300000000000d failed
+        // with a bare ArithmeticException.
+        assertThatThrownBy(() ->
+                        runtime("a").expiry(Duration.ofDays(999_999_999_999L)).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("expiry 999999999999d is longer than the longest multimaster accepts, 36500d (100"
+                        + " years, as good as never); lower --expire");
+        assertThatThrownBy(() -> runtime("a")
+                        .heartbeatInterval(Duration.ofDays(300_000_000_000L))
+                        .expiry(Duration.ofDays(999_999_999_999L))
+                        .build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("heartbeat interval 300000000000d is longer than the longest multimaster accepts, 36500d"
+                        + " (100 years); lower --heartbeat");
+
+        MasterRuntime longest = started(runtime("host:/a")
+                .heartbeatInterval(Durations.LONGEST.dividedBy(2).minusSeconds(1))
+                .expiry(Durations.LONGEST)
+                .schedulers(List.of("s1")));
+        clock.advance(Duration.ofDays(18_000));
+        longest.heartbeat();
+
+        assertThat(longest.isActive()).isTrue();
+        assertThat(longest.ownedComponents()).isEqualTo(schedulers("s1"));
+        assertThat(master(longest.masterId()).lastActive()).isEqualTo(T0.plus(Duration.ofDays(18_000)));
     }
 
     @Test

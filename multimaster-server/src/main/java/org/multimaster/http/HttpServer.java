@@ -233,13 +233,18 @@ public final class HttpServer implements AutoCloseable {
 
         /**
          * Sets how often the cluster watcher reads the masters' state for the event stream and the
-         * page; default 2 s.
+         * page, from 1 ms to {@link Durations#LONGEST}; default 2 s.
          */
         public Builder poll(Duration poll) {
             Objects.requireNonNull(poll, "poll");
-            if (poll.toMillis() < 1) {
+            if (poll.compareTo(Duration.ofMillis(1)) < 0) {
                 throw new IllegalArgumentException(
                         "poll interval " + Durations.format(poll) + " must be at least 1ms; raise --poll");
+            }
+            if (poll.compareTo(Durations.LONGEST) > 0) {
+                throw new IllegalArgumentException("poll interval " + Durations.format(poll)
+                        + " is longer than the longest multimaster accepts, " + Durations.format(Durations.LONGEST)
+                        + " (100 years); lower --poll");
             }
             this.poll = poll;
             return this;

@@ -204,7 +204,7 @@ class CliErrorsTest {
     }
 
     @Test
-    void shouldRefuseAHeartbeatOrPollTooShortToWorkBeforeStarting() throws Exception {
+    void shouldRefuseAHeartbeatOrPollTooShortToWorkOrTooLongToCountBeforeStarting() throws Exception {
         assertFails(
                 run("run", "--db", dbUrl(), "--heartbeat", "1ms"),
                 2,
@@ -218,6 +218,17 @@ class CliErrorsTest {
                 run("serve", "--db", dbUrl(), "--poll", "0s"),
                 2,
                 "multimaster: poll interval 0s must be at least 1ms; raise --poll; see 'multimaster serve --help'\n");
+        // Before, both were internal errors: an ArithmeticException's trace.
+        assertFails(
+                run("run", "--db", dbUrl(), "--heartbeat", "300000000000d", "--expire", "999999999999d"),
+                2,
+                "multimaster: heartbeat interval 300000000000d is longer than the longest multimaster accepts,"
+                        + " 36500d (100 years); lower --heartbeat; see 'multimaster run --help'\n");
+        assertFails(
+                run("serve", "--db", dbUrl(), "--poll", "999999999999d"),
+                2,
+                "multimaster: poll interval 999999999999d is longer than the longest multimaster accepts, 36500d"
+                        + " (100 years); lower --poll; see 'multimaster serve --help'\n");
     }
 
     @Test
