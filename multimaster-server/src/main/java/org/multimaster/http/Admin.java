@@ -60,11 +60,12 @@ final class Admin {
             return Reply.error(
                     403, "admin actions are off: start the daemon with --admin-token-file FILE to allow them");
         }
-        if (authorization == null || !authorization.startsWith("Bearer ")) {
+        @Nullable String token = bearerToken(authorization);
+        if (token == null) {
             return Reply.error(401, "this action needs the admin token: send the header Authorization: Bearer TOKEN")
                     .withHeader("WWW-Authenticate", "Bearer realm=\"multimaster\"");
         }
-        if (!MessageDigest.isEqual(tokenDigest, sha256(authorization.substring("Bearer ".length())))) {
+        if (!MessageDigest.isEqual(tokenDigest, sha256(token))) {
             return Reply.error(403, "wrong admin token");
         }
         OptionalLong id = QueryParser.pathId(path.get(1));
@@ -72,6 +73,20 @@ final class Admin {
             return Reply.error(404, "Invalid path: " + String.join("/", path));
         }
         return deactivate(id.getAsLong());
+    }
+
+    /**
+     * The token of a {@code Bearer} authorization, or null for none: the scheme is matched without
+     * regard to case and may be followed by several spaces, as HTTP's grammar of credentials allows
+     * (RFC 9110, section 11.4).
+     */
+    private static @Nullable String bearerToken(@Nullable String authorization) {
+        String scheme = "Bearer ";
+        if (authorization == null || !authorization.regionMatches(true, 0, scheme, 0, scheme.length())) {
+            return null;
+        }
+        String token = authorization.substring(scheme.length()).stripLeading();
+        return token.isEmpty() ? null : token;
     }
 
     private Reply deactivate(long id) {

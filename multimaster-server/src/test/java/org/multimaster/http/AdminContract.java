@@ -120,6 +120,25 @@ abstract class AdminContract {
     }
 
     @Test
+    void shouldTakeTheBearerSchemeInAnyCaseAsHttpDoes() {
+        // Before, 'bearer TOKEN' (the scheme is case-insensitive in HTTP) was answered 401, "send the
+        // header Authorization: Bearer TOKEN", to a client that had sent just that.
+        startServer(true);
+        long first = activeMasterWithAScheduler();
+
+        Answer lower = deactivate(first, "Authorization", "bearer " + TOKEN);
+
+        assertThat(lower.status()).isEqualTo(200);
+        assertThat(lower.body()).isEqualTo("{\"changed\":true,\"masterid\":" + first + "}");
+        assertThat(db.masters().getMaster(first).join().orElseThrow().active()).isFalse();
+        assertThat(deactivate(first, "Authorization", "BEARER  " + TOKEN).status())
+                .isEqualTo(200);
+        assertThat(deactivate(first, "Authorization", "Bearer ").status()).isEqualTo(401);
+        assertThat(deactivate(first, "Authorization", "Bearer" + TOKEN).status())
+                .isEqualTo(401);
+    }
+
+    @Test
     void shouldDeactivateReleaseTheClaimsAndHousekeepOnce() {
         startServer(true);
         long id = activeMasterWithAScheduler();
