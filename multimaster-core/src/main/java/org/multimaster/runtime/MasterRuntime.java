@@ -393,12 +393,13 @@ public final class MasterRuntime implements AutoCloseable {
         if (changed) {
             if (wasActive) {
                 log.warn(
-                        "master {} ('{}') was marked inactive by a peer although it is running (a pause longer"
-                                + " than {}?); its components are stopped, it claims again what is free",
+                        "master {} ('{}') was marked inactive by another process although it is running: by an"
+                                + " operator, or by a peer that found it silent for longer than {} (a pause?); its"
+                                + " components are stopped, it claims again what is free",
                         masterId,
                         name,
                         Durations.format(expiry));
-                claims.loseAll("a peer declared this master dead", false);
+                claims.loseAll("another process marked this master inactive", false);
             }
             publish(new MasterEvent(MasterEvent.Type.STARTED, masterId, name, true));
         }

@@ -327,6 +327,33 @@ abstract class MasterRuntimeContract {
     }
 
     @Test
+    void shouldNotBlameAPeerAloneWhenItWasMarkedInactiveWhileItRan() {
+        // Before, an operator's 'deactivate' of a running master was logged as a peer's doing, with a
+        // pause of the master's as the likely cause.
+        MasterRuntime runtime = started(runtime("host:/a").schedulers(List.of("s1")));
+        assertThat(masters.setMasterState(runtime.masterId(), false).join()).isTrue();
+        clock.advance(INTERVAL);
+
+        List<String> logged = new ArrayList<>();
+        logged.addAll(LoggedMessages.of(
+                Claims.class,
+                ch.qos.logback.classic.Level.WARN,
+                () -> logged.addAll(LoggedMessages.of(
+                        MasterRuntime.class, ch.qos.logback.classic.Level.WARN, runtime::heartbeat))));
+
+        long id = runtime.masterId();
+        assertThat(logged)
+                .containsExactly(
+                        "master " + id + " ('host:/a') was marked inactive by another process although it is running:"
+                                + " by an operator, or by a peer that found it silent for longer than 10m (a pause?);"
+                                + " its components are stopped, it claims again what is free",
+                        "master " + id + " ('host:/a') lost scheduler 's1': another process marked this master"
+                                + " inactive");
+        assertThat(runtime.ownedComponents()).isEqualTo(schedulers("s1"));
+        assertThat(master(id).active()).isTrue();
+    }
+
+    @Test
     void shouldRegisterAgainUnderItsNameWhenItsRowWasDeletedWhileItRan() {
         List<String> lost = new CopyOnWriteArrayList<>();
         MasterRuntime runtime =

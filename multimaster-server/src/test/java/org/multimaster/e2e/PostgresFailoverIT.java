@@ -35,7 +35,7 @@ class PostgresFailoverIT extends FailoverContract {
         await(
                 "master-b to learn it was declared dead and check in again",
                 Duration.ofSeconds(20),
-                () -> active("master-b") && countUnchecked(b, "was marked inactive by a peer") == 1);
+                () -> active("master-b") && countUnchecked(b, "was marked inactive by another process") == 1);
         await(
                 "master-b to claim the free change source again",
                 Duration.ofSeconds(10),
@@ -50,7 +50,7 @@ class PostgresFailoverIT extends FailoverContract {
             // Stopped once, when it resumed: by the outage fence, whose deadline passed during the
             // pause, or by the check-in that told it a peer had declared it dead, whichever came first.
             assertThat(b.count("lost scheduler '" + scheduler + "': ")).isEqualTo(1);
-            assertThat(b.count("lost scheduler '" + scheduler + "': a peer declared this master dead")
+            assertThat(b.count("lost scheduler '" + scheduler + "': another process marked this master inactive")
                             + b.count("lost scheduler '" + scheduler + "': this master could not check in for"))
                     .isEqualTo(1);
             assertThat(b.count("claimed scheduler '" + scheduler + "'"))

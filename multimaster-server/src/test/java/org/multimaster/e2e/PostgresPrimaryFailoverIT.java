@@ -95,7 +95,7 @@ class PostgresPrimaryFailoverIT {
                 assertThat(daemon.count("expired master "))
                         .as("expiries by %s", daemon)
                         .isZero();
-                assertThat(daemon.count("was marked inactive by a peer"))
+                assertThat(daemon.count("was marked inactive by another process"))
                         .as(daemon.toString())
                         .isZero();
                 assertThat(daemon.count(" lost scheduler "))
