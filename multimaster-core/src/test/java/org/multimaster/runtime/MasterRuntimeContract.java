@@ -732,12 +732,13 @@ abstract class MasterRuntimeContract {
                 .heartbeatInterval(Durations.LONGEST.dividedBy(2).minusSeconds(1))
                 .expiry(Durations.LONGEST)
                 .schedulers(List.of("s1")));
-        clock.advance(Duration.ofDays(18_000));
+        // Within 2038: PostgreSQL and MariaDB keep last_active in 32 bits, as Buildbot does.
+        clock.advance(Duration.ofDays(3_000));
         longest.heartbeat();
 
         assertThat(longest.isActive()).isTrue();
         assertThat(longest.ownedComponents()).isEqualTo(schedulers("s1"));
-        assertThat(master(longest.masterId()).lastActive()).isEqualTo(T0.plus(Duration.ofDays(18_000)));
+        assertThat(master(longest.masterId()).lastActive()).isEqualTo(T0.plus(Duration.ofDays(3_000)));
     }
 
     @Test
