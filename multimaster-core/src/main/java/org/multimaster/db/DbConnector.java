@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
 import org.multimaster.db.internal.JdbcDbConnector;
@@ -110,6 +111,19 @@ public interface DbConnector extends AutoCloseable {
      * (logged as a warning when the connector opens); this connector uses it as it is.
      */
     boolean isNewerSchema();
+
+    /**
+     * The version of multimaster's schema: the newest of its migrations applied, e.g. {@code "3"};
+     * empty on a schema that Buildbot created.
+     */
+    Optional<String> schemaVersion();
+
+    /**
+     * The version of multimaster's schema as this connector found it, before it created or upgraded
+     * it: empty if the database had none (or has Buildbot's schema); the same as {@link
+     * #schemaVersion()} when opening changed nothing.
+     */
+    Optional<String> schemaVersionFound();
 
     /** Closes the pool and the database executor; pending operations complete exceptionally. */
     @Override

@@ -1362,6 +1362,46 @@ abstract class MastersConnectorContract {
     }
 
     @Test
+    void shouldSayWhetherItCreatedUpgradedOrFoundItsSchema() throws Exception {
+        // Before, nothing told an operator (or 'upgrade') whether opening had created the schema,
+        // upgraded it or found it current.
+        withoutTables();
+        Class<?> schema = Class.forName("org.multimaster.db.internal.Schema");
+        DbConnector[] opened = new DbConnector[1];
+
+        List<String> created = LoggedMessages.of(schema, Level.INFO, () -> opened[0] = open(1));
+
+        String latest = opened[0].schemaVersion().orElseThrow();
+        assertThat(opened[0].schemaVersionFound()).isEmpty();
+        assertThat(created)
+                .containsExactly("created multimaster's schema (version " + latest + ") in " + opened[0].url());
+        opened[0].close();
+
+        // Undo the last migration, as a database of the multimaster before it holds.
+        boolean mysql = database.kind() == DatabaseKind.MYSQL;
+        assertThat(latest).as("the last migration, which this test undoes").isEqualTo(mysql ? "2" : "3");
+        raw.execute(
+                mysql ? "DROP INDEX masters_active_last_active ON masters" : "DROP INDEX masters_name",
+                "DELETE FROM " + HISTORY_TABLE + " WHERE version = '" + latest + "'");
+        String previous = String.valueOf(Integer.parseInt(latest) - 1);
+
+        List<String> upgraded = LoggedMessages.of(schema, Level.INFO, () -> opened[0] = open(1));
+
+        assertThat(opened[0].schemaVersionFound()).contains(previous);
+        assertThat(opened[0].schemaVersion()).contains(latest);
+        assertThat(upgraded)
+                .containsExactly("upgraded multimaster's schema of " + opened[0].url() + " from version " + previous
+                        + " to " + latest);
+        opened[0].close();
+
+        List<String> found = LoggedMessages.of(schema, Level.INFO, () -> opened[0] = open(1));
+
+        assertThat(opened[0].schemaVersionFound()).contains(latest);
+        assertThat(opened[0].schemaVersion()).contains(latest);
+        assertThat(found).isEmpty();
+    }
+
+    @Test
     void shouldUseASchemaThatANewerMultimasterUpgradedAsItIsAndSaySo() throws Exception {
         withoutTables();
         assertThat(open(1).isNewerSchema()).isFalse();

@@ -2,6 +2,7 @@ package org.multimaster.cli;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.multimaster.db.DbConnector;
 import org.multimaster.db.ResultSpec;
 import org.multimaster.json.BuildbotJson;
@@ -23,12 +24,16 @@ final class UpgradeCommand extends DatabaseCommand {
     int execute() {
         boolean buildbot;
         boolean newer;
+        @Nullable String version;
+        @Nullable String found;
         long masters;
         String database;
         try (DbConnector db = open(true)) {
             database = db.url().toString();
             buildbot = db.isBuildbotSchema();
             newer = db.isNewerSchema();
+            version = db.schemaVersion().orElse(null);
+            found = db.schemaVersionFound().orElse(null);
             db.masters().setAllMastersActiveLongTimeAgo().join();
             masters = db.masters()
                     .getMasters(ResultSpec.builder().limit(0L).build())
@@ -40,15 +45,11 @@ final class UpgradeCommand extends DatabaseCommand {
             body.put("database", database);
             body.put("masters_marked", masters);
             body.put("schema", buildbot ? "buildbot" : newer ? "newer-multimaster" : "multimaster");
+            body.put("schema_version", version);
+            body.put("schema_version_found", found);
             out().println(BuildbotJson.compact(body));
         } else {
-            out().println(
-                            buildbot
-                                    ? "database " + database + " has Buildbot's schema; left as it is"
-                                    : newer
-                                            ? "database " + database + " has a newer multimaster's schema; left as"
-                                                    + " it is"
-                                            : "database " + database + " has multimaster's current schema");
+            out().println(schemaLine(database, buildbot, newer, version, found));
             out().println(
                             masters == 0
                                     ? "no master is registered; nothing to mark"
@@ -57,5 +58,24 @@ final class UpgradeCommand extends DatabaseCommand {
                                             + " and clean up after " + (masters == 1 ? "it" : "them"));
         }
         return ExitCodes.OK;
+    }
+
+    private static String schemaLine(
+            String database, boolean buildbot, boolean newer, @Nullable String version, @Nullable String found) {
+        if (buildbot) {
+            return "database " + database + " has Buildbot's schema; left as it is";
+        }
+        if (newer) {
+            return "database " + database + " has a newer multimaster's schema (version " + version
+                    + "); left as it is";
+        }
+        if (found == null) {
+            return "created multimaster's schema (version " + version + ") in database " + database;
+        }
+        if (!found.equals(version)) {
+            return "upgraded multimaster's schema of database " + database + " from version " + found + " to "
+                    + version;
+        }
+        return "database " + database + " has multimaster's current schema (version " + version + ")";
     }
 }

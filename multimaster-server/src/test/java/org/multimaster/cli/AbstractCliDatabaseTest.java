@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.multimaster.db.DatabaseKind;
 import org.multimaster.db.testing.TestDatabase;
 
 /**
@@ -92,6 +93,11 @@ abstract class AbstractCliDatabaseTest {
         assertThat(result.exitCode()).isZero();
     }
 
+    /** The version of multimaster's last migration on this database, as its history records it. */
+    String lastMigration() {
+        return database.kind() == DatabaseKind.MYSQL ? "2" : "3";
+    }
+
     static void assertFails(Cli.Result result, int exitCode, String err) {
         assertThat(result.out()).isEmpty();
         assertThat(result.err()).isEqualTo(err);
@@ -100,11 +106,21 @@ abstract class AbstractCliDatabaseTest {
 
     @Test
     void shouldCreateTheSchemaOnUpgradeAndListNoMasters() {
+        String url = database.url().replaceAll("password=[^&]*", "password=***");
+        String latest = lastMigration();
         Cli.Result upgrade = run("upgrade");
         assertThat(upgrade.exitCode()).isZero();
         assertThat(upgrade.err()).isEmpty();
         assertThat(upgrade.out())
-                .endsWith(" has multimaster's current schema\n" + "no master is registered; nothing to mark\n");
+                .isEqualTo("created multimaster's schema (version " + latest + ") in database " + url + "\n"
+                        + "no master is registered; nothing to mark\n");
+        assertOk(
+                run("upgrade"),
+                "database " + url + " has multimaster's current schema (version " + latest + ")\n"
+                        + "no master is registered; nothing to mark\n");
+        assertThat(run("upgrade", "--json").out())
+                .endsWith(",\"schema\":\"multimaster\",\"schema_version\":\"" + latest
+                        + "\",\"schema_version_found\":\"" + latest + "\"}\n");
 
         assertOk(run("list"), "MASTERID  NAME  ACTIVE  LAST_ACTIVE\n0 of 0 masters\n");
         assertOk(run("list", "--json"), "{\"masters\":[],\"meta\":{\"total\":0}}\n");
@@ -406,9 +422,32 @@ abstract class AbstractCliDatabaseTest {
         Cli.Result upgrade = run("upgrade", "--json");
 
         assertThat(upgrade.exitCode()).isZero();
-        assertThat(upgrade.out()).endsWith("\",\"masters_marked\":2,\"schema\":\"multimaster\"}\n");
+        assertThat(upgrade.out())
+                .endsWith("\",\"masters_marked\":2,\"schema\":\"multimaster\",\"schema_version\":\"" + lastMigration()
+                        + "\",\"schema_version_found\":\"" + lastMigration() + "\"}\n");
         assertOk(run("show", "1", "--json"), "{\"active\":true,\"last_active\":0,\"masterid\":1,\"name\":\"a\"}\n");
         assertOk(run("show", "2", "--json"), "{\"active\":true,\"last_active\":0,\"masterid\":2,\"name\":\"b\"}\n");
+    }
+
+    @Test
+    void shouldSayFromWhichVersionUpgradeUpgradedTheSchema() throws SQLException {
+        // Before, it said "has multimaster's current schema" whether it had created, upgraded or found it.
+        twoMasters();
+        boolean mysql = database.kind() == DatabaseKind.MYSQL;
+        try (Connection c = database.connect();
+                Statement s = c.createStatement()) {
+            // The database of the multimaster before the last migration (this test undoes it).
+            s.execute(mysql ? "DROP INDEX masters_active_last_active ON masters" : "DROP INDEX masters_name");
+            s.execute("DELETE FROM flyway_schema_history WHERE version = '" + lastMigration() + "'");
+        }
+        String url = database.url().replaceAll("password=[^&]*", "password=***");
+
+        assertOk(
+                run("upgrade"),
+                "upgraded multimaster's schema of database " + url + " from version " + (mysql ? "1 to 2" : "2 to 3")
+                        + "\nmarked 2 masters active with last_active 0; the next master to start will expire them"
+                        + " and clean up after them\n");
+        assertThat(run("list").out()).endsWith("2 of 2 masters\n");
     }
 
     @Test
@@ -432,7 +471,8 @@ abstract class AbstractCliDatabaseTest {
         }
 
         assertThat(upgrade.exitCode()).isZero();
-        assertThat(upgrade.out()).startsWith("database " + url + " has a newer multimaster's schema; left as it is\n");
+        assertThat(upgrade.out())
+                .startsWith("database " + url + " has a newer multimaster's schema (version 99); left as it is\n");
         assertThat(logged)
                 .singleElement(as(STRING))
                 .startsWith("WARN org.multimaster.db.internal.Schema - database " + url + " has multimaster's"
@@ -440,7 +480,9 @@ abstract class AbstractCliDatabaseTest {
                 .endsWith("): a newer multimaster upgraded it. This one uses it as it is and leaves it so; upgrade"
                         + " multimaster here to match");
         assertThat(run("list").out()).endsWith("2 of 2 masters\n");
-        assertThat(run("upgrade", "--json").out()).endsWith(",\"schema\":\"newer-multimaster\"}\n");
+        assertThat(run("upgrade", "--json").out())
+                .endsWith(
+                        ",\"schema\":\"newer-multimaster\",\"schema_version\":\"99\",\"schema_version_found\":\"99\"}\n");
     }
 
     @Test

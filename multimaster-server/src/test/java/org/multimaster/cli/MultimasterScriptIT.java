@@ -108,7 +108,7 @@ class MultimasterScriptIT {
         assertThat(multimaster("upgrade"))
                 .isEqualTo(new Run(
                         0,
-                        "database sqlite:///state.sqlite has multimaster's current schema\n"
+                        "created multimaster's schema (version 3) in database sqlite:///state.sqlite\n"
                                 + "no master is registered; nothing to mark\n",
                         ""));
         assertThat(workDir.resolve("state.sqlite")).exists();

@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.UnaryOperator;
@@ -444,6 +445,16 @@ public final class JdbcDbConnector implements DbConnector {
     @Override
     public boolean isNewerSchema() {
         return schema.isNewer();
+    }
+
+    @Override
+    public Optional<String> schemaVersion() {
+        return Optional.ofNullable(schema.version());
+    }
+
+    @Override
+    public Optional<String> schemaVersionFound() {
+        return Optional.ofNullable(schema.versionFound());
     }
 
     @Override

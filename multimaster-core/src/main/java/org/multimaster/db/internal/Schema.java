@@ -44,12 +44,21 @@ final class Schema {
 
     private final Set<String> tables;
     private final boolean buildbot;
-    private final @Nullable String newerVersion;
+    private final @Nullable String version;
+    private final @Nullable String versionFound;
+    private final boolean newer;
 
-    private Schema(Set<String> tables, boolean buildbot, @Nullable String newerVersion) {
+    private Schema(
+            Set<String> tables,
+            boolean buildbot,
+            @Nullable String version,
+            @Nullable String versionFound,
+            boolean newer) {
         this.tables = Set.copyOf(tables);
         this.buildbot = buildbot;
-        this.newerVersion = newerVersion;
+        this.version = version;
+        this.versionFound = versionFound;
+        this.newer = newer;
     }
 
     /**
@@ -66,6 +75,7 @@ final class Schema {
                         || tables.contains("alembic_version")
                         || tables.contains("migrate_version"));
         List<String> applied = buildbot ? List.of() : readAppliedVersions(dataSource, tables);
+        @Nullable String found = newest(applied);
         if (!buildbot && migrationPool != null && !isCurrent(dialect, tables, applied)) {
             try (HikariDataSource pool = migrationPool.get()) {
                 migrateBesideOthers(pool, dataSource, dialect, url);
@@ -77,17 +87,27 @@ final class Schema {
             throw new MultimasterException("database " + url
                     + " has no masters table; run 'multimaster upgrade --db URL' to create the schema");
         }
-        @Nullable String newer = newerVersion(dialect, applied);
-        if (newer != null) {
+        @Nullable String version = newest(applied);
+        if (version != null && !version.equals(found)) {
+            if (found == null) {
+                log.info("created multimaster's schema (version {}) in {}", version, url);
+            } else {
+                log.info("upgraded multimaster's schema of {} from version {} to {}", url, found, version);
+            }
+        }
+        boolean newer = version != null
+                && MigrationVersion.fromVersion(version)
+                        .isNewerThan(MigrationVersion.fromVersion(dialect.latestMigration()));
+        if (newer) {
             log.warn(
                     "database {} has multimaster's schema at version {}, newer than this multimaster's ({}): a newer"
                             + " multimaster upgraded it. This one uses it as it is and leaves it so; upgrade multimaster"
                             + " here to match",
                     url,
-                    newer,
+                    version,
                     dialect.latestMigration());
         }
-        return new Schema(tables, buildbot, newer);
+        return new Schema(tables, buildbot, version, found, newer);
     }
 
     /** Whether the table exists (names compared in lower case). */
@@ -101,7 +121,19 @@ final class Schema {
 
     /** Whether a newer multimaster than this one has migrated the schema past this one's last migration. */
     boolean isNewer() {
-        return newerVersion != null;
+        return newer;
+    }
+
+    /** The newest version of multimaster's schema applied, or null for none (Buildbot's schema). */
+    @Nullable
+    String version() {
+        return version;
+    }
+
+    /** The newest version applied when the schema was first read, before any migration; null for none. */
+    @Nullable
+    String versionFound() {
+        return versionFound;
     }
 
     /**
@@ -126,13 +158,9 @@ final class Schema {
         return versions;
     }
 
-    /**
-     * The newest of the applied versions when it is newer than the dialect's {@link
-     * Dialect#latestMigration() last migration}, else null.
-     */
-    private static @Nullable String newerVersion(Dialect dialect, List<String> applied) {
-        MigrationVersion latest = MigrationVersion.fromVersion(dialect.latestMigration());
-        MigrationVersion newest = latest;
+    /** The newest of the applied versions that Flyway can read, or null for none. */
+    private static @Nullable String newest(List<String> applied) {
+        @Nullable MigrationVersion newest = null;
         for (String version : applied) {
             MigrationVersion one;
             try {
@@ -140,11 +168,11 @@ final class Schema {
             } catch (FlywayException e) {
                 continue; // not a version Flyway wrote: not ours to judge
             }
-            if (one.isNewerThan(newest)) {
+            if (newest == null || one.isNewerThan(newest)) {
                 newest = one;
             }
         }
-        return newest.equals(latest) ? null : newest.getVersion();
+        return newest == null ? null : newest.getVersion();
     }
 
     /**
