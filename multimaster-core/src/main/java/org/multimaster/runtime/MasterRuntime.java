@@ -785,12 +785,13 @@ public final class MasterRuntime implements AutoCloseable {
 
         /**
          * Checks that a heartbeat interval and an expiry can work together: both positive and at most
-         * {@link Durations#LONGEST}, the interval at least {@link #MIN_HEARTBEAT}, and the expiry at least twice the interval plus a second
-         * (two for an interval that is not whole seconds). Twice the interval, so that one missed
-         * check-in does not expire a master; more because {@code last_active} holds whole seconds: the
-         * outage fence falls one interval before peers may expire the master, counted from the whole
-         * second of its last check-in, and the next check-in must land before it even when the last was
-         * sent late in a second (which a beat of whole seconds never is; see {@link #scheduleTick}).
+         * {@link Durations#LONGEST}, the interval at least {@link #MIN_HEARTBEAT}, and the expiry at
+         * least twice the interval plus a second (two for an interval that is not whole seconds).
+         * Twice the interval, so that one missed check-in does not expire a master; more because
+         * {@code last_active} holds whole seconds: the outage fence falls one interval before peers may
+         * expire the master, counted from the whole second of its last check-in, and the next check-in
+         * must land before it even when the last was sent late in a second (which a beat of whole
+         * seconds never is; see {@link #scheduleTick}).
          * With less, the fence falls before every check-in and the master stops and claims its
          * components again at every beat.
          *
@@ -865,8 +866,9 @@ public final class MasterRuntime implements AutoCloseable {
          * Returns the runtime, not yet started.
          *
          * @throws IllegalArgumentException if the name is missing, the interval or expiry cannot work
-         *     (both must be positive and at most 100 years, and the expiry long enough; see {@link #checkTiming}), or the expiry
-         *     would expire live Buildbot masters on a database that Buildbot created and is not forced
+         *     (both must be positive and at most 100 years, and the expiry long enough; see {@link
+         *     #checkTiming}), or the expiry would expire live Buildbot masters on a database that
+         *     Buildbot created and is not forced
          */
         public MasterRuntime build() {
             if (name == null) {
