@@ -17,6 +17,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -160,6 +161,14 @@ final class HttpService implements AutoCloseable {
         if (token.isEmpty()) {
             throw new CliException(
                     ExitCodes.USAGE, "the admin token file " + file + " is empty; write a long random token into it");
+        }
+        Optional<String> problem = HttpServer.Builder.adminTokenProblem(token);
+        if (problem.isPresent()) {
+            throw new CliException(
+                    ExitCodes.USAGE,
+                    "the admin token in " + file + " " + problem.get()
+                            + "; write a long random token into the file, e.g. with: head -c 32 /dev/urandom | base64 > "
+                            + file);
         }
         try {
             Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(file);

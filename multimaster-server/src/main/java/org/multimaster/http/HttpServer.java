@@ -12,6 +12,7 @@ import java.nio.channels.UnresolvedAddressException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.eclipse.jetty.http.UriCompliance;
@@ -195,6 +196,9 @@ public final class HttpServer implements AutoCloseable {
         private int eventQueueBound = 1000;
         private int maxEventClients = 64;
         private Duration keepAlive = Duration.ofSeconds(15);
+        /** The fewest characters an admin token may have. */
+        public static final int MIN_ADMIN_TOKEN_LENGTH = 16;
+
         private @Nullable String adminToken;
         private @Nullable PrometheusMeterRegistry metrics;
         private @Nullable Supplier<Health> health;
@@ -262,11 +266,35 @@ public final class HttpServer implements AutoCloseable {
          */
         public Builder adminToken(String token) {
             Objects.requireNonNull(token, "token");
-            if (token.isBlank()) {
-                throw new IllegalArgumentException("the admin token must not be blank");
+            Optional<String> problem = adminTokenProblem(token);
+            if (problem.isPresent()) {
+                throw new IllegalArgumentException("the admin token " + problem.get() + "; use a long random token");
             }
             this.adminToken = token;
             return this;
+        }
+
+        /**
+         * What makes {@code token} unfit to guard operator actions, if anything, in words that follow
+         * "the admin token" and never repeat it: fewer than {@value #MIN_ADMIN_TOKEN_LENGTH}
+         * characters (a short one can be guessed by trying), or a character other than visible ASCII
+         * (curl sends {@code é} in an {@code Authorization} header as UTF-8, Python's urllib as
+         * Latin-1: the token would work for some clients only).
+         */
+        public static Optional<String> adminTokenProblem(String token) {
+            for (int i = 0; i < token.length(); i++) {
+                char c = token.charAt(i);
+                if (c < '!' || c > '~') {
+                    return Optional.of("holds a space, a control character or a character beyond ASCII, which"
+                            + " HTTP clients do not all send alike in a header: a token is letters, digits and"
+                            + " punctuation");
+                }
+            }
+            if (token.length() < MIN_ADMIN_TOKEN_LENGTH) {
+                return Optional.of("has " + token.length() + " characters, fewer than " + MIN_ADMIN_TOKEN_LENGTH
+                        + ": a short token can be guessed by trying");
+            }
+            return Optional.empty();
         }
 
         /**

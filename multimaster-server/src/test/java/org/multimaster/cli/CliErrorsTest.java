@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -170,7 +171,8 @@ class CliErrorsTest {
     }
 
     @Test
-    void shouldRefuseAnAdminTokenFileThatIsMissingUnreadableOrEmptyBeforeStarting() throws Exception {
+    @Timeout(120) // a token taken by mistake starts a daemon that runs until stopped
+    void shouldRefuseAnAdminTokenFileThatIsMissingUnreadableEmptyOrWeakBeforeStarting() throws Exception {
         Path tokens = Files.createTempDirectory("mm-tokens");
         Path missing = tokens.resolve("no-token");
         Path empty = Files.writeString(tokens.resolve("empty-token"), " \n");
@@ -194,6 +196,22 @@ class CliErrorsTest {
                 run("run", "--db", dbUrl(), "--admin-token-file", empty.toString()),
                 2,
                 "multimaster: the admin token file " + empty + " is empty; write a long random token into it\n");
+        // Before, both were taken: a token of 5 characters, and one that curl and Python's urllib send
+        // in different encodings.
+        Path shortToken = Files.writeString(tokens.resolve("short-token"), "s3cr3\n");
+        Path accented = Files.writeString(tokens.resolve("accented-token"), "s\u00e9cret-token-0123456789\n");
+        String example = "; write a long random token into the file, e.g. with: head -c 32 /dev/urandom | base64 > ";
+        assertFails(
+                run("run", "--db", dbUrl(), "--admin-token-file", shortToken.toString()),
+                2,
+                "multimaster: the admin token in " + shortToken + " has 5 characters, fewer than 16: a short token"
+                        + " can be guessed by trying" + example + shortToken + "\n");
+        assertFails(
+                run("serve", "--db", dbUrl(), "--admin-token-file", accented.toString()),
+                2,
+                "multimaster: the admin token in " + accented + " holds a space, a control character or a character"
+                        + " beyond ASCII, which HTTP clients do not all send alike in a header: a token is letters,"
+                        + " digits and punctuation" + example + accented + "\n");
         assertFails(
                 run("serve", "--db", dbUrl(), "--http", "localhost"),
                 2,

@@ -73,7 +73,7 @@ class MetricsFailoverIT {
         TestDatabase database = TestDatabase.sqlite(dir.resolve("db"));
         database.reset();
         DbConnector.open(database.url()).close();
-        Path token = Files.writeString(dir.resolve("token"), "operator-secret\n");
+        Path token = Files.writeString(dir.resolve("token"), "operator-secret-0123456789\n");
         Daemon victim = start(database, "victim", "--no-http");
         FailoverContract.await(
                 "victim to start", FailoverContract.STARTUP, () -> count(victim, "started: heartbeat") == 1);
@@ -132,7 +132,7 @@ class MetricsFailoverIT {
         HttpResponse<String> right = client.send(
                 HttpRequest.newBuilder(
                                 URI.create("http://127.0.0.1:" + port + "/api/v2/masters/" + victimId + "/deactivate"))
-                        .header("Authorization", "Bearer operator-secret")
+                        .header("Authorization", "Bearer operator-secret-0123456789")
                         .POST(HttpRequest.BodyPublishers.noBody())
                         .build(),
                 HttpResponse.BodyHandlers.ofString());

@@ -1,6 +1,8 @@
 package org.multimaster.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -117,6 +119,25 @@ abstract class AdminContract {
         assertThat(db.masters().getMaster(id).join().orElseThrow().active()).isTrue();
         assertThat(db.schedulers().getSchedulers(true, id).join()).hasSize(1);
         assertThat(housekept).hasValue(0);
+    }
+
+    @Test
+    void shouldRefuseATokenThatIsShortOrNotVisibleAscii() {
+        // Before, any token that was not blank was taken, "s3cr3" and "token with spaces" included.
+        HttpServer.Builder builder = HttpServer.builder(api);
+
+        assertThatThrownBy(() -> builder.adminToken("s3cr3"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("the admin token has 5 characters, fewer than 16: a short token can be guessed by trying;"
+                        + " use a long random token");
+        for (String unfit :
+                List.of("token with spaces in it", "s\u00e9cret-token-0123456789", "tab\tseparated-token")) {
+            assertThatThrownBy(() -> builder.adminToken(unfit))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageStartingWith(
+                            "the admin token holds a space, a control character or a character" + " beyond ASCII");
+        }
+        assertThatCode(() -> builder.adminToken("0123456789abcdef")).doesNotThrowAnyException();
     }
 
     @Test
