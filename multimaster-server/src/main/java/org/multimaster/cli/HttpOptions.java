@@ -33,8 +33,9 @@ final class HttpOptions {
     @Option(
             names = "--admin-token-file",
             paramLabel = "FILE",
-            description = "Allow POST /api/v2/masters/ID/deactivate to clients that send the token in FILE as"
-                    + " 'Authorization: Bearer TOKEN'. Without it, operator actions are off.")
+            description = "Allow POST /api/v2/masters/ID/deactivate to clients that send the token in FILE (at"
+                    + " least 16 letters, digits and punctuation) as 'Authorization: Bearer TOKEN'. Without it,"
+                    + " operator actions are off.")
     @Nullable
     Path adminTokenFile;
 

@@ -283,7 +283,8 @@ stopped.
 Logs every step on stderr. Creates the schema if the database has none.
       --admin-token-file=FILE
                              Allow POST /api/v2/masters/ID/deactivate to
-                               clients that send the token in FILE as
+                               clients that send the token in FILE (at least 16
+                               letters, digits and punctuation) as
                                'Authorization: Bearer TOKEN'. Without it,
                                operator actions are off.
       --changesource=NAME    A change source this master runs when no other
