@@ -88,6 +88,11 @@ abstract class DatabaseCommand implements Callable<Integer> {
         return DbConnector.builder().url(url).poolSize(1).migrate(migrate).open();
     }
 
+    /** Whether the SQLite file that {@link #databaseUrl()} names exists; call only for SQLite URLs. */
+    final boolean sqliteFileExists() {
+        return Files.exists(sqliteFile(DatabaseUrl.parse(databaseUrl()).jdbcUrl()));
+    }
+
     final boolean json() {
         return parent.json();
     }

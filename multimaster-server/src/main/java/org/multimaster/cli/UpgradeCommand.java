@@ -1,12 +1,23 @@
 package org.multimaster.cli;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
+import org.multimaster.db.DatabaseKind;
+import org.multimaster.db.DatabaseUnavailableException;
 import org.multimaster.db.DbConnector;
+import org.multimaster.db.Durations;
+import org.multimaster.db.MasterModel;
+import org.multimaster.db.MultimasterException;
 import org.multimaster.db.ResultSpec;
 import org.multimaster.json.BuildbotJson;
+import org.multimaster.runtime.MasterRuntime;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /** {@code multimaster upgrade}: what Buildbot's {@code upgrade-master} does to the masters table. */
 @Command(
@@ -16,9 +27,23 @@ import picocli.CommandLine.Command;
                     + " a database that Buildbot created is left as it is.",
             "Then mark every master active with last_active 0 (Buildbot's upgrade-master does the same), so"
                     + " that the next master to start sees them all as expired and cleans up after them.",
-            "Run it while no master is running.",
+            "Run it while no master is running: it refuses, changing nothing, while a master that checked in"
+                    + " within the last 10m may still be running, unless --force is given.",
         })
 final class UpgradeCommand extends DatabaseCommand {
+
+    /** How recent a check-in makes a master one that may be running: Buildbot's expiry. */
+    private static final Duration RECENT = MasterRuntime.Builder.DEFAULT_EXPIRY;
+
+    /** How many of the masters that may be running a refusal names. */
+    private static final int NAMED = 5;
+
+    @Option(
+            names = "--force",
+            description = "Mark the masters even when some checked in within the last 10m: only when they are"
+                    + " gone, as their peers would expire a running one and clean up after it (its builds end as"
+                    + " RETRY).")
+    boolean force;
 
     @Override
     int execute() {
@@ -28,7 +53,7 @@ final class UpgradeCommand extends DatabaseCommand {
         @Nullable String found;
         long masters;
         String database;
-        try (DbConnector db = open(true)) {
+        try (DbConnector db = openToUpgrade()) {
             database = db.url().toString();
             buildbot = db.isBuildbotSchema();
             newer = db.isNewerSchema();
@@ -58,6 +83,70 @@ final class UpgradeCommand extends DatabaseCommand {
                                             + " and clean up after " + (masters == 1 ? "it" : "them"));
         }
         return ExitCodes.OK;
+    }
+
+    /**
+     * Opens the database, first as it is, to refuse (without --force) while masters may be running,
+     * then to create or upgrade multimaster's schema. A schema that Buildbot or a newer multimaster
+     * made is left as it is, so the connector that read it is kept rather than opened again.
+     */
+    private DbConnector openToUpgrade() {
+        DbConnector existing = openExisting();
+        if (existing == null) {
+            return open(true);
+        }
+        boolean keep = false;
+        try {
+            if (!force) {
+                refuseWhileMastersMayBeRunning(existing);
+            }
+            keep = existing.isBuildbotSchema() || existing.isNewerSchema();
+        } finally {
+            if (!keep) {
+                existing.close();
+            }
+        }
+        return keep ? existing : open(true);
+    }
+
+    /**
+     * Refuses, before anything is written, when a master that is marked active checked in within
+     * {@link #RECENT}: marking it silent since 1970 would have its peers expire it and clean up after
+     * it while it runs.
+     */
+    private static void refuseWhileMastersMayBeRunning(DbConnector db) {
+        Instant since = db.clock().instant().minus(RECENT);
+        List<MasterModel> recent = db.masters().getMasters().join().stream()
+                .filter(m -> m.active() && m.lastActive().isAfter(since))
+                .toList();
+        if (recent.isEmpty()) {
+            return;
+        }
+        String named = recent.stream()
+                .limit(NAMED)
+                .map(m -> m.id() + " ('" + Text.printable(m.name()) + "')")
+                .collect(Collectors.joining(", "));
+        throw new CliException(
+                ExitCodes.USAGE,
+                Text.count(recent.size(), "master") + " checked in within the last " + Durations.format(RECENT)
+                        + " and may be running: " + named + (recent.size() > NAMED ? ", …" : "")
+                        + "; upgrade marks every master as silent since 1970, and a peer would then expire a running"
+                        + " master and clean up after it (its builds end as RETRY). Stop the masters first, or pass"
+                        + " --force if they are gone; nothing was changed");
+    }
+
+    /** The database opened without creating or upgrading anything, or null if it has no schema yet. */
+    private @Nullable DbConnector openExisting() {
+        if (databaseKind() == DatabaseKind.SQLITE && !sqliteFileExists()) {
+            return null;
+        }
+        try {
+            return open(false);
+        } catch (DatabaseUnavailableException e) {
+            throw e;
+        } catch (MultimasterException e) {
+            return null; // no masters table: creating the schema is this command's work
+        }
     }
 
     private static String schemaLine(

@@ -430,6 +430,29 @@ abstract class AbstractCliDatabaseTest {
     }
 
     @Test
+    void shouldRefuseToUpgradeWhileAMasterMayBeRunningUnlessForced() throws SQLException {
+        // Before, upgrade marked a master that had checked in a second ago as silent since 1970, and
+        // the next sweep of a peer expired it while it ran and cleaned up after it.
+        twoMasters();
+        setRow(2, true, java.time.Instant.now().getEpochSecond() - 1);
+        String before = run("list", "--json").out();
+
+        assertFails(
+                run("upgrade"),
+                2,
+                "multimaster: 1 master checked in within the last 10m and may be running: 2 ('b'); upgrade marks"
+                        + " every master as silent since 1970, and a peer would then expire a running master and"
+                        + " clean up after it (its builds end as RETRY). Stop the masters first, or pass --force if"
+                        + " they are gone; nothing was changed\n");
+        assertThat(run("list", "--json").out()).isEqualTo(before);
+
+        assertThat(run("upgrade", "--force").out())
+                .endsWith("marked 2 masters active with last_active 0; the next master to start will expire them and"
+                        + " clean up after them\n");
+        assertOk(run("show", "2", "--json"), "{\"active\":true,\"last_active\":0,\"masterid\":2,\"name\":\"b\"}\n");
+    }
+
+    @Test
     void shouldSayFromWhichVersionUpgradeUpgradedTheSchema() throws SQLException {
         // Before, it said "has multimaster's current schema" whether it had created, upgraded or found it.
         twoMasters();

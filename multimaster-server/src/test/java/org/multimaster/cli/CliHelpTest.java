@@ -248,19 +248,24 @@ does not exist) is an error, never created, since it cannot hold the master.
     @Test
     void shouldPrintUpgradeHelp() {
         assertHelp("upgrade", """
-Usage: multimaster upgrade [-h] [--json] [--db=URL]
+Usage: multimaster upgrade [-h] [--force] [--json] [--db=URL]
 Create multimaster's schema if the database has none, or upgrade it to the
 current version; a database that Buildbot created is left as it is.
 Then mark every master active with last_active 0 (Buildbot's upgrade-master
 does the same), so that the next master to start sees them all as expired and
 cleans up after them.
-Run it while no master is running.
+Run it while no master is running: it refuses, changing nothing, while a master
+that checked in within the last 10m may still be running, unless --force is
+given.
       --db=URL   Database URL: a Buildbot db_url or a JDBC URL, e.g.
                    sqlite:///state.sqlite
                    postgresql://user:pass@host/db
                    mysql://user:pass@host/db
                  Default: $MULTIMASTER_DB, else sqlite:///state.sqlite in the
                    working directory.
+      --force    Mark the masters even when some checked in within the last
+                   10m: only when they are gone, as their peers would expire a
+                   running one and clean up after it (its builds end as RETRY).
   -h, --help     Show this help and exit.
       --json     Print JSON (keys sorted, as Buildbot's data API does).
 """);
