@@ -2,8 +2,8 @@ package org.multimaster.cli;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
@@ -11,9 +11,11 @@ import org.multimaster.db.DatabaseKind;
 import org.multimaster.db.DatabaseUnavailableException;
 import org.multimaster.db.DbConnector;
 import org.multimaster.db.Durations;
+import org.multimaster.db.ListResult;
 import org.multimaster.db.MasterModel;
 import org.multimaster.db.MultimasterException;
 import org.multimaster.db.ResultSpec;
+import org.multimaster.db.ResultSpec.Operator;
 import org.multimaster.json.BuildbotJson;
 import org.multimaster.runtime.MasterRuntime;
 import picocli.CommandLine.Command;
@@ -115,21 +117,25 @@ final class UpgradeCommand extends DatabaseCommand {
      * it while it runs.
      */
     private static void refuseWhileMastersMayBeRunning(DbConnector db) {
-        Instant since = db.clock().instant().minus(RECENT);
-        List<MasterModel> recent = db.masters().getMasters().join().stream()
-                .filter(m -> m.active() && m.lastActive().isAfter(since))
-                .toList();
-        if (recent.isEmpty()) {
+        Instant since = db.clock().instant().minus(RECENT).truncatedTo(ChronoUnit.SECONDS);
+        ListResult<MasterModel> recent = db.masters()
+                .getMasters(ResultSpec.builder()
+                        .filter("active", Operator.EQ, true)
+                        .filter("last_active", Operator.GT, since)
+                        .order("masterid")
+                        .limit((long) NAMED)
+                        .build())
+                .join();
+        if (recent.total() == 0) {
             return;
         }
-        String named = recent.stream()
-                .limit(NAMED)
+        String named = recent.items().stream()
                 .map(m -> m.id() + " ('" + Text.printable(m.name()) + "')")
                 .collect(Collectors.joining(", "));
         throw new CliException(
                 ExitCodes.USAGE,
-                Text.count(recent.size(), "master") + " checked in within the last " + Durations.format(RECENT)
-                        + " and may be running: " + named + (recent.size() > NAMED ? ", …" : "")
+                Text.count(recent.total(), "master") + " checked in within the last " + Durations.format(RECENT)
+                        + " and may be running: " + named + (recent.total() > NAMED ? ", …" : "")
                         + "; upgrade marks every master as silent since 1970, and a peer would then expire a running"
                         + " master and clean up after it (its builds end as RETRY). Stop the masters first, or pass"
                         + " --force if they are gone; nothing was changed");

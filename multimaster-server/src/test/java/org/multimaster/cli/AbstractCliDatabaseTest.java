@@ -12,6 +12,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -434,7 +435,7 @@ abstract class AbstractCliDatabaseTest {
         // Before, upgrade marked a master that had checked in a second ago as silent since 1970, and
         // the next sweep of a peer expired it while it ran and cleaned up after it.
         twoMasters();
-        setRow(2, true, java.time.Instant.now().getEpochSecond() - 1);
+        setRow(2, true, Instant.now().getEpochSecond() - 1);
         String before = run("list", "--json").out();
 
         assertFails(
