@@ -7,7 +7,14 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Arrays;
 import java.util.Random;
+import java.util.concurrent.CompletionException;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,6 +48,67 @@ class SqliteFileErrorsTest {
                             + " left as it was)");
             assertThat(Files.readAllBytes(file)).isEqualTo(content);
             assertThat(names()).containsExactly("state.sqlite");
+        }
+    }
+
+    /** A database of {@code count} registered masters, its write-ahead log folded into the file. */
+    private Path databaseOf(int count) {
+        Path file = dir.resolve("state.sqlite");
+        try (DbConnector db = DbConnector.open("sqlite:///" + file)) {
+            for (int i = 0; i < count; i++) {
+                db.masters().findMasterId("master-" + i).join();
+            }
+        }
+        return file;
+    }
+
+    private static String damagedAdvice(Path file) {
+        return "the file " + file + " is damaged; stop the masters that use it and restore it from a backup (the"
+                + " sqlite3 shell's .recover command copies what can still be read into a new file)";
+    }
+
+    @Test
+    void shouldSayThatATruncatedDatabaseIsDamagedWithoutPointingAtAServer() throws IOException {
+        Path file = databaseOf(300);
+        byte[] cut = Arrays.copyOf(Files.readAllBytes(file), 5000);
+        Files.write(file, cut);
+
+        assertThatThrownBy(() -> open(file))
+                .isExactlyInstanceOf(MultimasterException.class)
+                .hasMessage("cannot open sqlite:///" + file + ": [SQLITE_CORRUPT] The database disk image is malformed"
+                        + " (database disk image is malformed); " + damagedAdvice(file));
+        assertThat(Files.readAllBytes(file)).isEqualTo(cut);
+    }
+
+    @Test
+    void shouldSayThatTheFileIsDamagedWhenAQueryMeetsABrokenPage() throws IOException, SQLException {
+        Path file = databaseOf(3000);
+        long rootPage;
+        long pageSize;
+        try (Connection sqlite = DriverManager.getConnection("jdbc:sqlite:" + file);
+                Statement statement = sqlite.createStatement()) {
+            try (ResultSet rows = statement.executeQuery("SELECT rootpage FROM sqlite_master WHERE name = 'masters'")) {
+                rows.next();
+                rootPage = rows.getLong(1);
+            }
+            try (ResultSet rows = statement.executeQuery("PRAGMA page_size")) {
+                rows.next();
+                pageSize = rows.getLong(1);
+            }
+        }
+        // The table's root, an interior page over 3,000 rows, made a page of an unknown kind.
+        byte[] bytes = Files.readAllBytes(file);
+        Arrays.fill(bytes, (int) ((rootPage - 1) * pageSize), (int) (rootPage * pageSize), (byte) 0xff);
+        Files.write(file, bytes);
+
+        try (DbConnector db = DbConnector.open("sqlite:///" + file)) {
+            assertThatThrownBy(() -> db.masters().getMasters().join())
+                    .isExactlyInstanceOf(CompletionException.class)
+                    .cause()
+                    .isExactlyInstanceOf(MultimasterException.class)
+                    .hasMessageStartingWith("cannot ")
+                    .hasMessageContaining(" on sqlite:///" + file + ": [SQLITE_CORRUPT] ")
+                    .hasMessageEndingWith("; " + damagedAdvice(file));
         }
     }
 

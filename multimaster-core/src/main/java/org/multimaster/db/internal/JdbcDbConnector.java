@@ -243,6 +243,10 @@ public final class JdbcDbConnector implements DbConnector {
                                 + " that --db names the database file (the file was left as it was)",
                         sql);
             }
+            if (cause instanceof SQLException sql && SqlErrors.isSqliteCorrupt(sql)) {
+                throw new MultimasterException(
+                        "cannot open " + url + ": " + SqlExecutor.describe(sql, url) + "; " + damagedAdvice(url), sql);
+            }
             String detail = cause instanceof SQLException sql
                     ? SqlExecutor.describe(sql, url)
                     : url.hidePasswordIn(String.valueOf(cause.getMessage()));
@@ -280,6 +284,16 @@ public final class JdbcDbConnector implements DbConnector {
                 + " is not writable by this user, and SQLite writes its -wal and -shm files beside the database"
                 + " even to read it; run as the user that owns them or make both writable, or read it (while no"
                 + " master writes to it) with --db 'jdbc:sqlite:file:" + file + "?mode=ro&immutable=1'";
+    }
+
+    /**
+     * What to do about an SQLite file that SQLite found damaged: no master can trust it, and the
+     * sqlite3 shell's .recover copies what can still be read into a new file.
+     */
+    static String damagedAdvice(DatabaseUrl url) {
+        Path file = sqliteFile(url);
+        return "the file " + file + " is damaged; stop the masters that use it and restore it from a backup (the"
+                + " sqlite3 shell's .recover command copies what can still be read into a new file)";
     }
 
     /** The file of an SQLite URL, absolute. */

@@ -15,6 +15,7 @@ final class SqlErrors {
 
     private static final int SQLITE_LOCKED = 6;
     private static final int SQLITE_READONLY = 8;
+    private static final int SQLITE_CORRUPT = 11;
     private static final int SQLITE_CANTOPEN = 14;
     private static final int SQLITE_NOTADB = 26;
     private static final int SQLITE_CONSTRAINT_PRIMARYKEY = 1555;
@@ -108,6 +109,11 @@ final class SqlErrors {
     /** SQLite opened a file that is not an SQLite database (SQLITE_NOTADB). */
     static boolean isSqliteNotADatabase(SQLException e) {
         return isSqlite(e) && (sqliteExtendedCode(e) & 0xff) == SQLITE_NOTADB;
+    }
+
+    /** SQLite found the database file damaged (SQLITE_CORRUPT): "database disk image is malformed". */
+    static boolean isSqliteCorrupt(SQLException e) {
+        return isSqlite(e) && (sqliteExtendedCode(e) & 0xff) == SQLITE_CORRUPT;
     }
 
     /** The database could not be reached or the connection broke. */

@@ -133,6 +133,9 @@ public final class SqlExecutor implements AutoCloseable {
                     e);
         }
         String message = "cannot " + what + " on " + url + ": " + describe(e, url);
+        if (SqlErrors.isSqliteCorrupt(e)) {
+            return new MultimasterException(message + "; " + JdbcDbConnector.damagedAdvice(url), e);
+        }
         if (SqlErrors.isConnectionFailure(e)) {
             return new DatabaseUnavailableException(
                     message + "; check that the database server is running and reachable", e);
