@@ -7,17 +7,13 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.Arrays;
 import java.util.Random;
 import java.util.concurrent.CompletionException;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.multimaster.db.testing.SqliteDamage;
 
 /** Opening an SQLite URL that names something other than a database file: a clear error, and nothing written. */
 class SqliteFileErrorsTest {
@@ -81,25 +77,9 @@ class SqliteFileErrorsTest {
     }
 
     @Test
-    void shouldSayThatTheFileIsDamagedWhenAQueryMeetsABrokenPage() throws IOException, SQLException {
-        Path file = databaseOf(3000);
-        long rootPage;
-        long pageSize;
-        try (Connection sqlite = DriverManager.getConnection("jdbc:sqlite:" + file);
-                Statement statement = sqlite.createStatement()) {
-            try (ResultSet rows = statement.executeQuery("SELECT rootpage FROM sqlite_master WHERE name = 'masters'")) {
-                rows.next();
-                rootPage = rows.getLong(1);
-            }
-            try (ResultSet rows = statement.executeQuery("PRAGMA page_size")) {
-                rows.next();
-                pageSize = rows.getLong(1);
-            }
-        }
-        // The table's root, an interior page over 3,000 rows, made a page of an unknown kind.
-        byte[] bytes = Files.readAllBytes(file);
-        Arrays.fill(bytes, (int) ((rootPage - 1) * pageSize), (int) (rootPage * pageSize), (byte) 0xff);
-        Files.write(file, bytes);
+    void shouldSayThatTheFileIsDamagedWhenAQueryMeetsABrokenPage() throws IOException {
+        Path file = databaseOf(20);
+        SqliteDamage.breakRootPageOf(file, "masters");
 
         try (DbConnector db = DbConnector.open("sqlite:///" + file)) {
             assertThatThrownBy(() -> db.masters().getMasters().join())

@@ -406,7 +406,7 @@ public final class HttpServer implements AutoCloseable {
             String error = watcher.lastError();
             return new Health(
                     false,
-                    "the cluster watcher has not read the database within " + limit
+                    "the cluster watcher has not read the database within " + Durations.format(limit)
                             + (error == null ? "" : ": " + error));
         }
 
