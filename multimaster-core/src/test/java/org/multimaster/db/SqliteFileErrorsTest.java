@@ -7,11 +7,17 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Arrays;
 import java.util.Random;
 import java.util.concurrent.CompletionException;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.multimaster.db.testing.SqliteDamage;
 
@@ -89,6 +95,57 @@ class SqliteFileErrorsTest {
                     .hasMessageStartingWith("cannot ")
                     .hasMessageContaining(" on sqlite:///" + file + ": [SQLITE_CORRUPT] ")
                     .hasMessageEndingWith("; " + damagedAdvice(file));
+        }
+    }
+
+    private String fullDiskAdvice() {
+        return "free space on the disk that holds " + dir + " (SQLite writes the database and its -wal and -shm files"
+                + " there), then try again";
+    }
+
+    @Test
+    void shouldSayToFreeSpaceWhenTheDiskIsFullAndWriteNothing() {
+        Path file = databaseOf(1);
+        // max_page_count makes SQLite answer SQLITE_FULL as a full disk would, once the file is that big.
+        String full = "jdbc:sqlite:" + file + "?max_page_count=" + pageCount(file);
+
+        try (DbConnector db = DbConnector.open(full)) {
+            assertThatThrownBy(
+                            () -> db.masters().findMasterId("x".repeat(20_000)).join())
+                    .cause()
+                    .isExactlyInstanceOf(MultimasterException.class)
+                    .hasMessageContaining(" on " + full + ": [SQLITE_FULL] ")
+                    .hasMessageEndingWith("; " + fullDiskAdvice());
+            assertThat(db.masters().getMasters().join())
+                    .extracting(MasterModel::name)
+                    .containsExactly("master-0");
+        }
+    }
+
+    /**
+     * Room for Flyway's history table but not for the first migration: before, the connector took the
+     * empty history table for another process creating the schema and waited 30 s for it.
+     */
+    @Test
+    @Timeout(15)
+    void shouldSayToFreeSpaceAtOnceWhenTheDiskFillsUpWhileTheSchemaIsCreated() {
+        Path file = dir.resolve("state.sqlite");
+        String full = "jdbc:sqlite:" + file + "?max_page_count=8";
+
+        assertThatThrownBy(() -> DbConnector.open(full).close())
+                .isExactlyInstanceOf(MultimasterException.class)
+                .hasMessageStartingWith("cannot create or upgrade the schema of " + full + ": [SQLITE_FULL] ")
+                .hasMessageEndingWith("; " + fullDiskAdvice());
+    }
+
+    private static long pageCount(Path file) {
+        try (Connection sqlite = DriverManager.getConnection("jdbc:sqlite:" + file);
+                Statement statement = sqlite.createStatement();
+                ResultSet rows = statement.executeQuery("PRAGMA page_count")) {
+            rows.next();
+            return rows.getLong(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
         }
     }
 

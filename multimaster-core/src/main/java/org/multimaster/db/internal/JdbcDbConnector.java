@@ -234,18 +234,23 @@ public final class JdbcDbConnector implements DbConnector {
             return new HikariDataSource(config);
         } catch (HikariPool.PoolInitializationException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
-            if (cause instanceof SQLException sql && SqlErrors.isSqliteNotWritable(sql)) {
-                throw new MultimasterException(notWritableMessage(url), sql);
-            }
-            if (cause instanceof SQLException sql && SqlErrors.isSqliteNotADatabase(sql)) {
-                throw new MultimasterException(
-                        "cannot open " + url + ": the file " + sqliteFile(url) + " is not an SQLite database; check"
-                                + " that --db names the database file (the file was left as it was)",
-                        sql);
-            }
-            if (cause instanceof SQLException sql && SqlErrors.isSqliteCorrupt(sql)) {
-                throw new MultimasterException(
-                        "cannot open " + url + ": " + SqlExecutor.describe(sql, url) + "; " + damagedAdvice(url), sql);
+            if (cause instanceof SQLException sql) {
+                if (SqlErrors.isSqliteNotWritable(sql)) {
+                    throw new MultimasterException(notWritableMessage(url), sql);
+                }
+                if (SqlErrors.isSqliteNotADatabase(sql)) {
+                    throw new MultimasterException(
+                            "cannot open " + url + ": the file " + SqliteFiles.file(url) + " is not an SQLite"
+                                    + " database; check that --db names the database file (the file was left as it"
+                                    + " was)",
+                            sql);
+                }
+                // SQLite has no server to check: the file, or the disk under it, failed.
+                String advice = SqliteFiles.advice(sql, url);
+                if (advice != null) {
+                    throw new MultimasterException(
+                            "cannot open " + url + ": " + SqlExecutor.describe(sql, url) + "; " + advice, sql);
+                }
             }
             String detail = cause instanceof SQLException sql
                     ? SqlExecutor.describe(sql, url)
@@ -263,7 +268,7 @@ public final class JdbcDbConnector implements DbConnector {
      * to the file and its directory, unless it reads the file as immutable.
      */
     private static String notWritableMessage(DatabaseUrl url) {
-        Path file = sqliteFile(url);
+        Path file = SqliteFiles.file(url);
         if (Files.isDirectory(file)) {
             return "cannot open " + url + ": " + file + " is a directory, not an SQLite database file; check that"
                     + " --db names the database file";
@@ -284,26 +289,6 @@ public final class JdbcDbConnector implements DbConnector {
                 + " is not writable by this user, and SQLite writes its -wal and -shm files beside the database"
                 + " even to read it; run as the user that owns them or make both writable, or read it (while no"
                 + " master writes to it) with --db 'jdbc:sqlite:file:" + file + "?mode=ro&immutable=1'";
-    }
-
-    /**
-     * What to do about an SQLite file that SQLite found damaged: no master can trust it, and the
-     * sqlite3 shell's .recover copies what can still be read into a new file.
-     */
-    static String damagedAdvice(DatabaseUrl url) {
-        Path file = sqliteFile(url);
-        return "the file " + file + " is damaged; stop the masters that use it and restore it from a backup (the"
-                + " sqlite3 shell's .recover command copies what can still be read into a new file)";
-    }
-
-    /** The file of an SQLite URL, absolute. */
-    private static Path sqliteFile(DatabaseUrl url) {
-        String target = url.jdbcUrl().substring("jdbc:sqlite:".length());
-        int query = target.indexOf('?');
-        target = query < 0 ? target : target.substring(0, query);
-        return Path.of(target.startsWith("file:") ? target.substring("file:".length()) : target)
-                .toAbsolutePath()
-                .normalize();
     }
 
     @Override

@@ -202,12 +202,18 @@ final class Schema {
             } catch (DatabaseUnavailableException e) {
                 throw e;
             } catch (MultimasterException e) {
-                if (attempt == 3 || !awaitHistoryRows(reads, deadline)) {
+                if (attempt == 3 || failedOnFileOrDisk(e, url) || !awaitHistoryRows(reads, deadline)) {
                     throw e;
                 }
                 log.debug("another process is creating the schema of {} ({}); migrating again", url, e.getMessage());
             }
         }
+    }
+
+    /** Whether SQLite's file or the disk under it failed: not another process's doing, and no wait mends it. */
+    private static boolean failedOnFileOrDisk(Throwable e, DatabaseUrl url) {
+        SQLException cause = sqlCause(e);
+        return cause != null && SqliteFiles.advice(cause, url) != null;
     }
 
     /** Waits until the history table has a row; false at once if there is no history table. */
@@ -259,8 +265,9 @@ final class Schema {
                         message + SqlExecutor.lockedMessage(url.kind(), Duration.ofNanos(System.nanoTime() - start)),
                         e);
             }
+            String advice = cause != null ? SqliteFiles.advice(cause, url) : null;
             String detail = cause != null
-                    ? SqlExecutor.describe(cause, url)
+                    ? SqlExecutor.describe(cause, url) + (advice != null ? "; " + advice : "")
                     : url.hidePasswordIn(
                             String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
             throw cause != null && SqlErrors.isConnectionFailure(cause)

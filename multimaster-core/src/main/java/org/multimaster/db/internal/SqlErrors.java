@@ -15,7 +15,9 @@ final class SqlErrors {
 
     private static final int SQLITE_LOCKED = 6;
     private static final int SQLITE_READONLY = 8;
+    private static final int SQLITE_IOERR = 10;
     private static final int SQLITE_CORRUPT = 11;
+    private static final int SQLITE_FULL = 13;
     private static final int SQLITE_CANTOPEN = 14;
     private static final int SQLITE_NOTADB = 26;
     private static final int SQLITE_CONSTRAINT_PRIMARYKEY = 1555;
@@ -114,6 +116,16 @@ final class SqlErrors {
     /** SQLite found the database file damaged (SQLITE_CORRUPT): "database disk image is malformed". */
     static boolean isSqliteCorrupt(SQLException e) {
         return isSqlite(e) && (sqliteExtendedCode(e) & 0xff) == SQLITE_CORRUPT;
+    }
+
+    /** SQLite could not write because the disk is full (SQLITE_FULL): "database or disk is full". */
+    static boolean isSqliteFull(SQLException e) {
+        return isSqlite(e) && (sqliteExtendedCode(e) & 0xff) == SQLITE_FULL;
+    }
+
+    /** The operating system failed a read, write or memory map of SQLite's (SQLITE_IOERR and its extended codes). */
+    static boolean isSqliteIoError(SQLException e) {
+        return isSqlite(e) && (sqliteExtendedCode(e) & 0xff) == SQLITE_IOERR;
     }
 
     /** The database could not be reached or the connection broke. */

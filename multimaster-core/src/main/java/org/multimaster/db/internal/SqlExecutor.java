@@ -133,8 +133,9 @@ public final class SqlExecutor implements AutoCloseable {
                     e);
         }
         String message = "cannot " + what + " on " + url + ": " + describe(e, url);
-        if (SqlErrors.isSqliteCorrupt(e)) {
-            return new MultimasterException(message + "; " + JdbcDbConnector.damagedAdvice(url), e);
+        String advice = SqliteFiles.advice(e, url);
+        if (advice != null) {
+            return new MultimasterException(message + "; " + advice, e);
         }
         if (SqlErrors.isConnectionFailure(e)) {
             return new DatabaseUnavailableException(
