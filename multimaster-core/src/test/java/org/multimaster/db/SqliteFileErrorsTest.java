@@ -138,6 +138,23 @@ class SqliteFileErrorsTest {
                 .hasMessageEndingWith("; " + fullDiskAdvice());
     }
 
+    @Test
+    void shouldSayThatSqliteCannotReadOrWriteItsFilesWithoutPointingAtAServer() throws Exception {
+        Path file = databaseOf(1);
+        Path shm = dir.resolve("state.sqlite-shm");
+        Files.deleteIfExists(shm);
+        // A named pipe where SQLite maps its shared memory: SQLITE_IOERR_SHMOPEN, as a failing disk gives.
+        assertThat(new ProcessBuilder("mkfifo", shm.toString()).start().waitFor())
+                .isZero();
+
+        assertThatThrownBy(() -> open(file))
+                .isExactlyInstanceOf(MultimasterException.class)
+                .hasMessageStartingWith("cannot open sqlite:///" + file + ": [SQLITE_IOERR_SHMOPEN] ")
+                .hasMessageEndingWith("; SQLite could not read or write " + file + " or its -wal and -shm files beside"
+                        + " it; check that they are plain files and that the disk that holds " + dir + " works and has"
+                        + " free space, then try again");
+    }
+
     private static long pageCount(Path file) {
         try (Connection sqlite = DriverManager.getConnection("jdbc:sqlite:" + file);
                 Statement statement = sqlite.createStatement();

@@ -23,8 +23,9 @@ final class SqliteFiles {
     /**
      * What the user can do about a failure of SQLite's that lies in the file or the disk under it,
      * or null for any other failure. A damaged file cannot be trusted by any master, and the sqlite3
-     * shell's .recover copies what can still be read into a new file; a full disk or a failing one
-     * stops the writes of the database and of the -wal and -shm files beside it.
+     * shell's .recover copies what can still be read into a new file; a full disk, a failing one, or
+     * something other than a file in the place of the -wal or -shm file stops SQLite's reads and
+     * writes.
      */
     static @Nullable String advice(SQLException e, DatabaseUrl url) {
         if (SqlErrors.isSqliteCorrupt(e)) {
@@ -36,8 +37,10 @@ final class SqliteFiles {
                     + " (SQLite writes the database and its -wal and -shm files there), then try again";
         }
         if (SqlErrors.isSqliteIoError(e)) {
-            return "the disk that holds " + directory(url) + " failed a read or a write, or is full; check it (SQLite"
-                    + " writes the database and its -wal and -shm files there), then try again";
+            Path file = file(url);
+            return "SQLite could not read or write " + file + " or its -wal and -shm files beside it; check that they"
+                    + " are plain files and that the disk that holds " + directory(url) + " works and has free space,"
+                    + " then try again";
         }
         return null;
     }
