@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.as;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.InstanceOfAssertFactories.STRING;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import ch.qos.logback.classic.Level;
 import java.io.BufferedReader;
@@ -1399,6 +1400,29 @@ abstract class MastersConnectorContract {
         assertThat(opened[0].schemaVersionFound()).contains(latest);
         assertThat(opened[0].schemaVersion()).contains(latest);
         assertThat(found).isEmpty();
+    }
+
+    @Test
+    void shouldApplyPendingMigrationsAllOrNoneWhereSchemaChangesRollBack() {
+        assumeFalse(database.kind() == DatabaseKind.MYSQL, "MySQL and MariaDB commit each schema change at once");
+        withoutTables();
+        open(1).close();
+        // A database of the multimaster of version 1, and a table in the way of the last migration's index.
+        raw.execute(
+                "DROP INDEX masters_name",
+                "DROP INDEX masters_active_last_active",
+                "DELETE FROM " + HISTORY_TABLE + " WHERE version IN ('2', '3')",
+                "CREATE TABLE masters_name (id INTEGER)");
+
+        assertThatThrownBy(() -> open(1))
+                .isExactlyInstanceOf(MultimasterException.class)
+                .hasMessageStartingWith("cannot create or upgrade the schema of " + database.url() + ": ");
+
+        // Before, version 2 stayed applied: the failed upgrade had changed the schema half-way.
+        assertThat(raw.rows("SELECT version FROM " + HISTORY_TABLE))
+                .extracting(row -> String.valueOf(row.get("version")))
+                .containsExactly("1");
+        assertThat(raw.indexes("masters")).doesNotContain("masters_active_last_active", "masters_name");
     }
 
     @Test

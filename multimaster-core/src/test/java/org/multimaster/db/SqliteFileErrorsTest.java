@@ -2,6 +2,7 @@ package org.multimaster.db;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.fail;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -136,6 +137,29 @@ class SqliteFileErrorsTest {
                 .isExactlyInstanceOf(MultimasterException.class)
                 .hasMessageStartingWith("cannot create or upgrade the schema of " + full + ": [SQLITE_FULL] ")
                 .hasMessageEndingWith("; " + fullDiskAdvice());
+    }
+
+    /** Room for the first migration but not for all: before, the failure left the schema at version 1. */
+    @Test
+    void shouldLeaveNoMigrationAppliedWhenTheDiskFillsUpDuringTheLast() {
+        Path file = dir.resolve("state.sqlite");
+        String full = "jdbc:sqlite:" + file + "?max_page_count=14";
+
+        assertThatThrownBy(() -> DbConnector.open(full).close())
+                .hasMessageStartingWith("cannot create or upgrade the schema of " + full + ": [SQLITE_FULL] ");
+
+        try (DbConnector db =
+                DbConnector.builder().url("sqlite:///" + file).migrate(false).open()) {
+            fail("expected no schema, found version " + db.schemaVersion().orElse("none"));
+        } catch (MultimasterException expected) {
+            assertThat(expected)
+                    .hasMessageEndingWith(
+                            " has no masters table; run 'multimaster upgrade --db URL' to" + " create the schema");
+        }
+        try (DbConnector db = DbConnector.open("sqlite:///" + file)) {
+            assertThat(db.schemaVersionFound()).isEmpty();
+            assertThat(db.schemaVersion()).contains("3");
+        }
     }
 
     @Test

@@ -31,6 +31,15 @@ abstract class Dialect {
     abstract String latestMigration();
 
     /**
+     * Whether this database rolls back schema changes with the transaction that made them, so that
+     * the pending migrations can be applied as one: all of them, or none when one fails. MySQL and
+     * MariaDB commit each schema change at once.
+     */
+    boolean hasTransactionalDdl() {
+        return true;
+    }
+
+    /**
      * Starts a write transaction on a pooled connection that is in auto-commit mode. When it throws,
      * no transaction is open and the connection is as it was.
      */
@@ -275,6 +284,11 @@ abstract class Dialect {
         @Override
         String latestMigration() {
             return "2";
+        }
+
+        @Override
+        boolean hasTransactionalDdl() {
+            return false;
         }
 
         @Override

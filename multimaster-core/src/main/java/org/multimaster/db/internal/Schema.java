@@ -252,6 +252,8 @@ final class Schema {
                     // A database holding other applications' tables gets our tables beside them.
                     .baselineOnMigrate(true)
                     .baselineVersion("0")
+                    // An upgrade that fails half-way leaves the schema as it found it where the database can.
+                    .group(dialect.hasTransactionalDdl())
                     .load()
                     .migrate();
         } catch (FlywayException e) {

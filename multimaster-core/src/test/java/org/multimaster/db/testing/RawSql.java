@@ -197,10 +197,19 @@ public final class RawSql implements AutoCloseable {
 
     /** The names (lower case) of the unique indexes on {@code table}. */
     public Set<String> uniqueIndexes(String table) {
+        return indexes(table, true);
+    }
+
+    /** The names (lower case) of the indexes on {@code table}, unique or not. */
+    public Set<String> indexes(String table) {
+        return indexes(table, false);
+    }
+
+    private Set<String> indexes(String table, boolean uniqueOnly) {
         try {
             Connection c = connection();
             Set<String> names = new TreeSet<>();
-            try (ResultSet rs = c.getMetaData().getIndexInfo(c.getCatalog(), c.getSchema(), table, true, false)) {
+            try (ResultSet rs = c.getMetaData().getIndexInfo(c.getCatalog(), c.getSchema(), table, uniqueOnly, false)) {
                 while (rs.next()) {
                     String name = rs.getString("INDEX_NAME");
                     if (name != null) {
