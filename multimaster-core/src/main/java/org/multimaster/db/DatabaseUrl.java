@@ -391,6 +391,13 @@ public final class DatabaseUrl {
                 host = entry.substring(0, colon);
                 port = entry.substring(colon + 1);
             }
+            String decoded = UrlParts.decode(host);
+            if (decoded.startsWith("/")) {
+                // libpq (and so Buildbot) reads a host that is a path as the directory of a Unix socket.
+                throw new IllegalArgumentException("host '" + decoded + "' in database URL '" + shown
+                        + "' is the directory of a Unix-domain socket, which the JDBC drivers cannot use; connect"
+                        + " over TCP instead: give the server's host name, or 127.0.0.1 for this machine");
+            }
             if (!(HOST.matcher(host).matches() || IPV6.matcher(host).matches())) {
                 throw new IllegalArgumentException("malformed host '" + entry + "' in database URL '" + shown
                         + "'; write host or host:port, e.g. db.example.org:" + defaultPort);

@@ -427,6 +427,23 @@ class DatabaseUrlTest {
                         + "?host=h1:5432&host=h2:5433&target_session_attrs=read-write&sslmode=require");
     }
 
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "postgresql://bb:s3cret@/buildbot?host=/var/run/postgresql",
+                "postgresql://bb:s3cret@%2Fvar%2Frun%2Fpostgresql/buildbot",
+                "postgresql://bb:s3cret@h1/buildbot?host=%2Fvar%2Frun%2Fpostgresql"
+            })
+    void shouldSayThatAUnixSocketCannotBeUsedAndToConnectOverTcp(String given) {
+        // Before, a socket in the query was a "malformed host", and one in the authority was looked
+        // up as a host name, which failed with the driver's "The connection attempt failed".
+        assertThatThrownBy(() -> DatabaseUrl.parse(given))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("host '/var/run/postgresql' in database URL '" + given.replace("s3cret", "***")
+                        + "' is the directory of a Unix-domain socket, which the JDBC drivers cannot use; connect over"
+                        + " TCP instead: give the server's host name, or 127.0.0.1 for this machine");
+    }
+
     @Test
     void shouldApplyLibpqPortsToTheHostsInOrder() {
         assertThat(DatabaseUrl.parse("postgresql://bb@/buildbot?host=h1&host=h2&port=5442,5443")
