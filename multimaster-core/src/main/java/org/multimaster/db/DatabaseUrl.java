@@ -1,5 +1,7 @@
 package org.multimaster.db;
 
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -45,6 +47,13 @@ public final class DatabaseUrl {
     /** Query parameters of Buildbot's MySQL URLs that only mean something to Buildbot or SQLAlchemy. */
     private static final Set<String> BUILDBOT_ONLY_PARAMETERS =
             Set.of("max_idle", "charset", "use_unicode", "storage_engine", "serialize_access");
+
+    /**
+     * Query parameters of SQLite URLs that SQLAlchemy hands to Python's sqlite3 and that mean nothing
+     * to a JDBC connection (its {@code timeout} is read as the busy timeout).
+     */
+    private static final Set<String> PYSQLITE_ONLY_PARAMETERS =
+            Set.of("check_same_thread", "cached_statements", "detect_types", "isolation_level");
 
     /** libpq's {@code target_session_attrs} values and the PostgreSQL driver's {@code targetServerType} for each. */
     private static final Map<String, String> TARGET_SERVER_TYPES = Map.of(
@@ -232,10 +241,15 @@ public final class DatabaseUrl {
         // sqlite:///relative/path has rest "/relative/path"; sqlite:////abs/path has "//abs/path".
         int query = rest.indexOf('?');
         String pathPart = query < 0 ? rest : rest.substring(0, query);
+        String busyTimeout = null;
         for (UrlParts.Parameter parameter : parts.parameters()) {
-            if (!BUILDBOT_ONLY_PARAMETERS.contains(parameter.name())) {
+            if (parameter.name().equals("timeout")) {
+                busyTimeout = sqliteBusyTimeout(UrlParts.decode(parts.text(parameter.value())), shown);
+            } else if (!BUILDBOT_ONLY_PARAMETERS.contains(parameter.name())
+                    && !PYSQLITE_ONLY_PARAMETERS.contains(parameter.name())) {
                 throw new IllegalArgumentException("unknown parameter '" + parameter.name() + "' in SQLite URL '"
-                        + shown + "'; SQLite URLs take only a path, e.g. sqlite:///state.sqlite");
+                        + shown + "'; SQLite URLs take a path and at most timeout=SECONDS, e.g."
+                        + " sqlite:///state.sqlite?timeout=30");
             }
         }
         if (pathPart.isEmpty()) {
@@ -249,7 +263,26 @@ public final class DatabaseUrl {
         String path = UrlParts.decode(pathPart.substring(1));
         requireFileDatabase(path, shown);
         Path file = Path.of(path).toAbsolutePath().normalize();
-        return new DatabaseUrl(DatabaseKind.SQLITE, "jdbc:sqlite:" + file, null, null, parts);
+        String jdbc = "jdbc:sqlite:" + file + (busyTimeout == null ? "" : "?busy_timeout=" + busyTimeout);
+        return new DatabaseUrl(DatabaseKind.SQLITE, jdbc, null, null, parts);
+    }
+
+    /**
+     * The busy timeout in milliseconds for a {@code timeout} in seconds, which Python's sqlite3 (and
+     * so Buildbot) waits for another connection's lock, as SQLite's busy_timeout does.
+     */
+    private static String sqliteBusyTimeout(String seconds, String shown) {
+        BigDecimal millis;
+        try {
+            millis = new BigDecimal(seconds.strip()).movePointRight(3).setScale(0, RoundingMode.CEILING);
+        } catch (NumberFormatException | ArithmeticException e) {
+            millis = null;
+        }
+        if (millis == null || millis.signum() < 0 || millis.compareTo(BigDecimal.valueOf(Integer.MAX_VALUE)) > 0) {
+            throw new IllegalArgumentException("invalid timeout '" + seconds + "' in SQLite URL '" + shown
+                    + "'; give the seconds to wait for another process's lock, from 0 to 2147483, e.g. timeout=30");
+        }
+        return millis.toPlainString();
     }
 
     private static void requireFileDatabase(String target, String shown) {

@@ -445,6 +445,32 @@ class DatabaseUrlTest {
     }
 
     @Test
+    void shouldReadTheTimeoutOfABuildbotSqliteUrlAsTheBusyTimeoutAndIgnorePythonsOwnParameters() {
+        String file = Path.of("state.sqlite").toAbsolutePath().toString();
+
+        assertThat(DatabaseUrl.parse("sqlite:///state.sqlite?timeout=30").jdbcUrl())
+                .isEqualTo("jdbc:sqlite:" + file + "?busy_timeout=30000");
+        assertThat(DatabaseUrl.parse("sqlite+pysqlite:///state.sqlite?timeout=0.0005&check_same_thread=false")
+                        .jdbcUrl())
+                .isEqualTo("jdbc:sqlite:" + file + "?busy_timeout=1");
+        assertThat(DatabaseUrl.parse("sqlite:///state.sqlite?isolation_level=IMMEDIATE&cached_statements=10"
+                                + "&detect_types=1&timeout=0")
+                        .jdbcUrl())
+                .isEqualTo("jdbc:sqlite:" + file + "?busy_timeout=0");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "soon", "-1", "NaN", "inf", "2147484", "1e999999999", "30s"})
+    void shouldRefuseATimeoutOfASqliteUrlThatIsNotSeconds(String timeout) {
+        String given = "sqlite:///state.sqlite?timeout=" + timeout;
+
+        assertThatThrownBy(() -> DatabaseUrl.parse(given))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("invalid timeout '" + timeout + "' in SQLite URL '" + given + "'; give the seconds to wait"
+                        + " for another process's lock, from 0 to 2147483, e.g. timeout=30");
+    }
+
+    @Test
     void shouldApplyLibpqPortsToTheHostsInOrder() {
         assertThat(DatabaseUrl.parse("postgresql://bb@/buildbot?host=h1&host=h2&port=5442,5443")
                         .jdbcUrl())

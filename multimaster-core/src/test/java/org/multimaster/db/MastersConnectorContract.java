@@ -193,7 +193,7 @@ abstract class MastersConnectorContract {
      * Opens a connector on {@code url} with {@code busyTimeout}, and checks that while another
      * process holds the lock on {@code masters} an activation fails, once, after one second.
      */
-    private void assertLockedForOneSecond(String url, Duration busyTimeout) throws Exception {
+    void assertLockedForOneSecond(String url, Duration busyTimeout) throws Exception {
         long id = register("host:/a");
         DbConnector impatient = DbConnector.builder()
                 .url(url)
