@@ -1378,12 +1378,9 @@ abstract class MastersConnectorContract {
                 .containsExactly("created multimaster's schema (version " + latest + ") in " + opened[0].url());
         opened[0].close();
 
-        // Undo the last migration, as a database of the multimaster before it holds.
         boolean mysql = database.kind() == DatabaseKind.MYSQL;
         assertThat(latest).as("the last migration, which this test undoes").isEqualTo(mysql ? "2" : "3");
-        raw.execute(
-                mysql ? "DROP INDEX masters_active_last_active ON masters" : "DROP INDEX masters_name",
-                "DELETE FROM " + HISTORY_TABLE + " WHERE version = '" + latest + "'");
+        withLastMigrationUndone();
         String previous = String.valueOf(Integer.parseInt(latest) - 1);
 
         List<String> upgraded = LoggedMessages.of(schema, Level.INFO, () -> opened[0] = open(1));
@@ -1423,6 +1420,46 @@ abstract class MastersConnectorContract {
                 .extracting(row -> String.valueOf(row.get("version")))
                 .containsExactly("1");
         assertThat(raw.indexes("masters")).doesNotContain("masters_active_last_active", "masters_name");
+    }
+
+    @Test
+    void shouldSayThatTheServerTakesNoWritesAndToPointAtThePrimary() {
+        assumeFalse(database.kind() == DatabaseKind.SQLITE, "SQLite has no server, and no standby");
+        // A session that the server keeps read-only, as a standby's are.
+        String readOnly = database.url()
+                + (database.kind() == DatabaseKind.POSTGRESQL
+                        ? "&options=-c%20default_transaction_read_only=on"
+                        : "&sessionVariables=tx_read_only=1");
+        String advice = "; the database server takes no writes on this connection (a standby, or a read-only"
+                + " session); point --db at the primary"
+                + (database.kind() == DatabaseKind.POSTGRESQL
+                        ? ", or name every host with target_session_attrs=read-write so that the driver finds it"
+                        : "");
+        long id = register("host:/a");
+        withLastMigrationUndone();
+
+        assertThatThrownBy(() -> DbConnector.open(readOnly).close())
+                .isExactlyInstanceOf(MultimasterException.class)
+                .hasMessageStartingWith("cannot create or upgrade the schema of ")
+                .hasMessageContaining("(SQLState 25006)" + advice);
+        open(1).close();
+        try (DbConnector standby = DbConnector.open(readOnly)) {
+            assertThatThrownBy(() -> standby.masters().setMasterState(id, true).join())
+                    .cause()
+                    .isExactlyInstanceOf(MultimasterException.class)
+                    .hasMessageStartingWith("cannot mark master " + id + " active on ")
+                    .hasMessageEndingWith("(SQLState 25006)" + advice);
+            assertThat(standby.masters().getMaster(id).join().orElseThrow().active())
+                    .isFalse();
+        }
+    }
+
+    /** Undoes the last migration, as the database of the multimaster before this one holds it. */
+    private void withLastMigrationUndone() {
+        boolean mysql = database.kind() == DatabaseKind.MYSQL;
+        raw.execute(
+                mysql ? "DROP INDEX masters_active_last_active ON masters" : "DROP INDEX masters_name",
+                "DELETE FROM " + HISTORY_TABLE + " WHERE version = '" + (mysql ? "2" : "3") + "'");
     }
 
     @Test

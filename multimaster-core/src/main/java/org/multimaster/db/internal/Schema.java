@@ -267,7 +267,7 @@ final class Schema {
                         message + SqlExecutor.lockedMessage(url.kind(), Duration.ofNanos(System.nanoTime() - start)),
                         e);
             }
-            String advice = cause != null ? SqliteFiles.advice(cause, url) : null;
+            String advice = cause != null ? SqlExecutor.advice(cause, url) : null;
             String detail = cause != null
                     ? SqlExecutor.describe(cause, url) + (advice != null ? "; " + advice : "")
                     : url.hidePasswordIn(

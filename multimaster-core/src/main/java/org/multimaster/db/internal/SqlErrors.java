@@ -128,6 +128,19 @@ final class SqlErrors {
         return isSqlite(e) && (sqliteExtendedCode(e) & 0xff) == SQLITE_IOERR;
     }
 
+    /**
+     * The server refused a write because the session is read-only (SQLState 25006): a PostgreSQL
+     * standby, or {@code default_transaction_read_only}, or MariaDB's {@code tx_read_only}.
+     */
+    static boolean isReadOnlyTransaction(SQLException e) {
+        for (SQLException x = e; x != null; x = x.getNextException()) {
+            if ("25006".equals(x.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The database could not be reached or the connection broke. */
     static boolean isConnectionFailure(Throwable e) {
         for (Throwable x = e; x != null; x = x.getCause()) {

@@ -133,7 +133,7 @@ public final class SqlExecutor implements AutoCloseable {
                     e);
         }
         String message = "cannot " + what + " on " + url + ": " + describe(e, url);
-        String advice = SqliteFiles.advice(e, url);
+        String advice = advice(e, url);
         if (advice != null) {
             return new MultimasterException(message + "; " + advice, e);
         }
@@ -142,6 +142,21 @@ public final class SqlExecutor implements AutoCloseable {
                     message + "; check that the database server is running and reachable", e);
         }
         return new MultimasterException(message, e);
+    }
+
+    /**
+     * What the user can do about a failure that is not the statement's own fault, or null: a damaged
+     * SQLite file or a full disk ({@link SqliteFiles#advice}), or a server that takes no writes.
+     */
+    static @Nullable String advice(SQLException e, DatabaseUrl url) {
+        if (SqlErrors.isReadOnlyTransaction(e)) {
+            return "the database server takes no writes on this connection (a standby, or a read-only"
+                    + " session); point --db at the primary"
+                    + (url.kind() == DatabaseKind.POSTGRESQL
+                            ? ", or name every host with target_session_attrs=read-write so that the driver finds it"
+                            : "");
+        }
+        return SqliteFiles.advice(e, url);
     }
 
     /** The driver's message and SQLState, without the password of {@code url}. */
