@@ -5,6 +5,7 @@ import static org.multimaster.e2e.FailoverContract.await;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -82,6 +83,16 @@ abstract class BuildbotClusterContract {
 
     /** The {@code db_url} of {@code database} as written in a {@code master.cfg}. */
     abstract String buildbotUrl(TestDatabase database);
+
+    /**
+     * The {@code db_url} of a server's test database, whose JDBC URL names the host (and maybe the
+     * port), for {@code user} without a password.
+     */
+    static String serverUrl(TestDatabase database, String scheme, String user, int defaultPort) {
+        URI server = URI.create(database.url().substring("jdbc:".length()));
+        int port = server.getPort() < 0 ? defaultPort : server.getPort();
+        return scheme + "://" + user + "@" + server.getHost() + ":" + port + "/" + database.name();
+    }
 
     /** Skips (or fails in CI) if Buildbot lacks the Python driver of this database. */
     void requireDriver(BuildbotInstallation buildbot) {}

@@ -1,6 +1,5 @@
 package org.multimaster.e2e;
 
-import java.net.URI;
 import java.nio.file.Path;
 import org.multimaster.db.testing.TestDatabase;
 
@@ -12,12 +11,9 @@ class PostgresBuildbotClusterIT extends BuildbotClusterContract {
         return TestDatabase.postgres("mm_bbcluster");
     }
 
-    /** The server of the JDBC URL (user {@code postgres}, no password), as Buildbot writes it. */
     @Override
     String buildbotUrl(TestDatabase database) {
-        URI server = URI.create(database.url().substring("jdbc:".length()));
-        int port = server.getPort() < 0 ? 5432 : server.getPort();
-        return "postgresql://postgres@" + server.getHost() + ":" + port + "/" + database.name();
+        return serverUrl(database, "postgresql", "postgres", 5432);
     }
 
     @Override
