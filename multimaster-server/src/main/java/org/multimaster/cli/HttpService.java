@@ -9,7 +9,10 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
@@ -126,6 +129,9 @@ final class HttpService implements AutoCloseable {
         return registry;
     }
 
+    /** The most a token file may hold: a token is sent in a header, and Jetty takes headers of 8 KiB. */
+    static final int MAX_TOKEN_FILE_BYTES = 4096;
+
     /**
      * Reads the admin token of {@code --admin-token-file}, before anything else starts.
      *
@@ -138,8 +144,23 @@ final class HttpService implements AutoCloseable {
 
     private static String readToken(Path file) {
         String token;
-        try {
-            token = Files.readString(file, StandardCharsets.UTF_8).strip();
+        try (InputStream in = Files.newInputStream(file)) {
+            // Read no more than a token file can hold: --admin-token-file /dev/zero ran out of memory.
+            byte[] bytes = in.readNBytes(MAX_TOKEN_FILE_BYTES + 1);
+            if (bytes.length > MAX_TOKEN_FILE_BYTES) {
+                throw new CliException(
+                        ExitCodes.USAGE,
+                        "the admin token file " + file + " holds more than " + MAX_TOKEN_FILE_BYTES + " bytes, more"
+                                + " than an HTTP header can carry; check --admin-token-file, and write a long random"
+                                + " token into the file");
+            }
+            token = StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes))
+                    .toString()
+                    .strip();
         } catch (IOException e) {
             String problem;
             if (e instanceof NoSuchFileException) {

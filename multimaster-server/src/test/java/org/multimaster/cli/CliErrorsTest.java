@@ -212,6 +212,16 @@ class CliErrorsTest {
                 "multimaster: the admin token in " + accented + " holds a space, a control character or a character"
                         + " beyond ASCII, which HTTP clients do not all send alike in a header: a token is letters,"
                         + " digits and punctuation" + example + accented + "\n");
+        // Before, a large file was read whole: one of a megabyte was taken as a token no header can
+        // carry, and /dev/zero ran the JVM out of memory.
+        Path huge = Files.writeString(tokens.resolve("huge-token"), "t".repeat(1 << 20));
+        for (Path file : List.of(huge, Path.of("/dev/zero"))) {
+            assertFails(
+                    run("serve", "--db", dbUrl(), "--admin-token-file", file.toString()),
+                    2,
+                    "multimaster: the admin token file " + file + " holds more than 4096 bytes, more than an HTTP"
+                            + " header can carry" + fix);
+        }
         assertFails(
                 run("serve", "--db", dbUrl(), "--http", "localhost"),
                 2,
