@@ -207,6 +207,21 @@ public final class DatabaseUrl {
         return jdbcUrl;
     }
 
+    /** The database file of an SQLite URL, absolute; empty for a database server's URL. */
+    public Optional<Path> sqliteFile() {
+        if (kind != DatabaseKind.SQLITE) {
+            return Optional.empty();
+        }
+        String target = jdbcUrl.substring("jdbc:sqlite:".length());
+        int query = target.indexOf('?');
+        target = query < 0 ? target : target.substring(0, query);
+        // As the driver reads it: only a lower-case "file:" starts a URI.
+        if (target.startsWith("file:")) {
+            target = target.substring("file:".length());
+        }
+        return Optional.of(Path.of(target).toAbsolutePath().normalize());
+    }
+
     /** The user name taken out of the URL, if it had one. */
     public Optional<String> user() {
         return Optional.ofNullable(user);

@@ -471,6 +471,21 @@ class DatabaseUrlTest {
     }
 
     @Test
+    void shouldNameTheFileOfAnSqliteUrlAsTheDriverOpensIt() {
+        Path here = Path.of("").toAbsolutePath();
+
+        assertThat(DatabaseUrl.parse("sqlite:///state.sqlite?timeout=3").sqliteFile())
+                .contains(here.resolve("state.sqlite"));
+        assertThat(DatabaseUrl.parse("jdbc:sqlite:file:/srv/bb/../bb/state.sqlite?mode=ro&immutable=1")
+                        .sqliteFile())
+                .contains(Path.of("/srv/bb/state.sqlite"));
+        // The driver opens "FILE:x" as a plain path, not as a URI.
+        assertThat(DatabaseUrl.parse("jdbc:sqlite:FILE:x.sqlite").sqliteFile()).contains(here.resolve("FILE:x.sqlite"));
+        assertThat(DatabaseUrl.parse("postgresql://bb@h1/buildbot").sqliteFile())
+                .isEmpty();
+    }
+
+    @Test
     void shouldApplyLibpqPortsToTheHostsInOrder() {
         assertThat(DatabaseUrl.parse("postgresql://bb@/buildbot?host=h1&host=h2&port=5442,5443")
                         .jdbcUrl())

@@ -3,7 +3,6 @@ package org.multimaster.cli;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
@@ -75,7 +74,7 @@ abstract class DatabaseCommand implements Callable<Integer> {
         String url = databaseUrl();
         DatabaseUrl parsed = DatabaseUrl.parse(url);
         if (!migrate && parsed.kind() == DatabaseKind.SQLITE) {
-            Path file = sqliteFile(parsed.jdbcUrl());
+            Path file = parsed.sqliteFile().orElseThrow();
             if (!Files.exists(file)) {
                 throw new CliException(
                         ExitCodes.DATABASE,
@@ -88,9 +87,9 @@ abstract class DatabaseCommand implements Callable<Integer> {
         return DbConnector.builder().url(url).poolSize(1).migrate(migrate).open();
     }
 
-    /** Whether the SQLite file that {@link #databaseUrl()} names exists; call only for SQLite URLs. */
+    /** Whether the SQLite file that {@link #databaseUrl()} names exists; false for a database server's URL. */
     final boolean sqliteFileExists() {
-        return Files.exists(sqliteFile(DatabaseUrl.parse(databaseUrl()).jdbcUrl()));
+        return DatabaseUrl.parse(databaseUrl()).sqliteFile().map(Files::exists).orElse(false);
     }
 
     final boolean json() {
@@ -99,17 +98,5 @@ abstract class DatabaseCommand implements Callable<Integer> {
 
     final PrintWriter out() {
         return parent.spec().commandLine().getOut();
-    }
-
-    private static Path sqliteFile(String jdbcUrl) {
-        String target = jdbcUrl.substring("jdbc:sqlite:".length());
-        int query = target.indexOf('?');
-        if (query >= 0) {
-            target = target.substring(0, query);
-        }
-        if (target.toLowerCase(Locale.ROOT).startsWith("file:")) {
-            target = target.substring("file:".length());
-        }
-        return Path.of(target).toAbsolutePath().normalize();
     }
 }

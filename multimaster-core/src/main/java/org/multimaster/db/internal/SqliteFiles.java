@@ -12,12 +12,7 @@ final class SqliteFiles {
 
     /** The file of an SQLite URL, absolute. */
     static Path file(DatabaseUrl url) {
-        String target = url.jdbcUrl().substring("jdbc:sqlite:".length());
-        int query = target.indexOf('?');
-        target = query < 0 ? target : target.substring(0, query);
-        return Path.of(target.startsWith("file:") ? target.substring("file:".length()) : target)
-                .toAbsolutePath()
-                .normalize();
+        return url.sqliteFile().orElseThrow(() -> new IllegalArgumentException("not an SQLite URL: " + url));
     }
 
     /**
