@@ -39,6 +39,9 @@ import org.slf4j.LoggerFactory;
  */
 final class HttpService implements AutoCloseable {
 
+    /** The most a token file may hold: a token is sent in a header, and Jetty takes headers of 8 KiB. */
+    static final int MAX_TOKEN_FILE_BYTES = 4096;
+
     private static final Logger log = LoggerFactory.getLogger(HttpService.class);
 
     private final DbConnector api;
@@ -128,9 +131,6 @@ final class HttpService implements AutoCloseable {
         new UptimeMetrics().bindTo(registry);
         return registry;
     }
-
-    /** The most a token file may hold: a token is sent in a header, and Jetty takes headers of 8 KiB. */
-    static final int MAX_TOKEN_FILE_BYTES = 4096;
 
     /**
      * Reads the admin token of {@code --admin-token-file}, before anything else starts.

@@ -186,6 +186,9 @@ public final class HttpServer implements AutoCloseable {
     /** Configures and starts an {@link HttpServer}. Not thread-safe. */
     public static final class Builder {
 
+        /** The fewest characters an admin token may have. */
+        public static final int MIN_ADMIN_TOKEN_LENGTH = 16;
+
         private final DbConnector api;
         private HttpEndpoint endpoint = HttpEndpoint.DEFAULT;
         private @Nullable Listener listener;
@@ -196,9 +199,6 @@ public final class HttpServer implements AutoCloseable {
         private int eventQueueBound = 1000;
         private int maxEventClients = 64;
         private Duration keepAlive = Duration.ofSeconds(15);
-        /** The fewest characters an admin token may have. */
-        public static final int MIN_ADMIN_TOKEN_LENGTH = 16;
-
         private @Nullable String adminToken;
         private @Nullable PrometheusMeterRegistry metrics;
         private @Nullable Supplier<Health> health;

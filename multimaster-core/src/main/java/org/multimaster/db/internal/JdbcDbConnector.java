@@ -245,8 +245,8 @@ public final class JdbcDbConnector implements DbConnector {
                                     + " was)",
                             sql);
                 }
-                // SQLite has no server to check: the file, or the disk under it, failed.
-                String advice = SqliteFiles.advice(sql, url);
+                // A failure with its own advice (SQLite's file or disk) is not a server to check.
+                String advice = SqlExecutor.advice(sql, url);
                 if (advice != null) {
                     throw new MultimasterException(
                             "cannot open " + url + ": " + SqlExecutor.describe(sql, url) + "; " + advice, sql);

@@ -202,7 +202,7 @@ final class Schema {
             } catch (DatabaseUnavailableException e) {
                 throw e;
             } catch (MultimasterException e) {
-                if (attempt == 3 || failedOnFileOrDisk(e, url) || !awaitHistoryRows(reads, deadline)) {
+                if (attempt == 3 || failedForAReasonOfItsOwn(e, url) || !awaitHistoryRows(reads, deadline)) {
                     throw e;
                 }
                 log.debug("another process is creating the schema of {} ({}); migrating again", url, e.getMessage());
@@ -210,10 +210,13 @@ final class Schema {
         }
     }
 
-    /** Whether SQLite's file or the disk under it failed: not another process's doing, and no wait mends it. */
-    private static boolean failedOnFileOrDisk(Throwable e, DatabaseUrl url) {
+    /**
+     * Whether the migration failed for a reason the user must mend (a damaged file, a full disk, a
+     * server that takes no writes): not another process's doing, and no wait mends it.
+     */
+    private static boolean failedForAReasonOfItsOwn(Throwable e, DatabaseUrl url) {
         SQLException cause = sqlCause(e);
-        return cause != null && SqliteFiles.advice(cause, url) != null;
+        return cause != null && SqlExecutor.advice(cause, url) != null;
     }
 
     /** Waits until the history table has a row; false at once if there is no history table. */
